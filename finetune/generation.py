@@ -1,0 +1,156 @@
+"""Sampling settings and the decode loop shared by PersonaBank, ``k2d chat`` and ``k2d serve``.
+
+Why our own loop instead of ``model.generate``: one batch mixes personas, and each row keeps
+*its own* settings (temperature, top-p, max tokens) and *its own* seeded random generator, so a
+row sampled inside a mixed batch gives the same tokens as that persona run alone. ``generate``
+has one setting and one global RNG per batch. The loop is plain: one prefill forward over the
+left-padded prompts, then one forward per new token with the KV cache, every forward carrying
+``adapter_names`` (peft routes each row through its own LoRA weights).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+
+from kakao2dataset.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    """How one reply is sampled. ``temperature=0`` means greedy (argmax)."""
+
+    max_new_tokens: int = 64  # upper bound on reply length in tokens (the stop token not counted)
+    temperature: float = 0.8  # 0 = greedy; higher = more varied
+    top_p: float = 0.95  # nucleus sampling: keep the smallest set of tokens with this much mass
+    top_k: int = 0  # keep only the k most likely tokens (0 = off)
+    repetition_penalty: float = 1.0  # >1 discourages tokens already in the prompt or reply
+    seed: int | None = None  # same seed + same prompt → same reply (None: fresh randomness)
+
+    def __post_init__(self) -> None:
+        if self.max_new_tokens < 1:
+            raise ConfigError(f"max_new_tokens must be >= 1, got {self.max_new_tokens}")
+        if self.temperature < 0:
+            raise ConfigError(f"temperature must be >= 0, got {self.temperature}")
+        if not 0 < self.top_p <= 1:
+            raise ConfigError(f"top_p must be in (0, 1], got {self.top_p}")
+        if self.top_k < 0 or self.repetition_penalty <= 0:
+            raise ConfigError("top_k must be >= 0 and repetition_penalty > 0")
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> SamplingSettings:
+        """From a ``k2d.json`` / persona ``generation`` block; keys we do not use are ignored
+        (``do_sample: false`` maps to greedy)."""
+        data = dict(data or {})
+        if data.pop("do_sample", True) is False:
+            data["temperature"] = 0.0
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known and v is not None})
+
+    def override(self, **changes) -> SamplingSettings:
+        """A copy with the given non-None values replaced; unknown names are an error."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ConfigError(f"unknown sampling setting(s) {unknown}; expected {sorted(known)}")
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RowOutput:
+    token_ids: list[int]  # generated ids, stop token excluded
+    finish_reason: str  # "stop" (hit a stop token) or "length" (hit max_new_tokens)
+
+
+def _generator(seed: int | None):
+    import torch
+
+    gen = torch.Generator()
+    gen.manual_seed(seed if seed is not None else int.from_bytes(os.urandom(8), "little") >> 1)
+    return gen
+
+
+def pick_token(logits, settings: SamplingSettings, generator, seen: Sequence[int]) -> int:
+    """One next token for one row from its last-position logits (1-D, float)."""
+    import torch
+
+    logits = logits.float().clone()
+    if settings.repetition_penalty != 1.0 and len(seen):
+        idx = torch.tensor(sorted(set(seen)), dtype=torch.long)
+        vals = logits[idx]
+        logits[idx] = torch.where(vals > 0, vals / settings.repetition_penalty,
+                                  vals * settings.repetition_penalty)
+    if settings.temperature == 0:
+        return int(logits.argmax())
+    logits = logits / settings.temperature
+    if settings.top_k > 0:
+        kth = torch.topk(logits, min(settings.top_k, logits.numel())).values[-1]
+        logits[logits < kth] = float("-inf")
+    if settings.top_p < 1.0:
+        sorted_logits, order = torch.sort(logits, descending=True)
+        cum = sorted_logits.softmax(-1).cumsum(-1)
+        drop = cum - sorted_logits.softmax(-1) > settings.top_p  # keeps at least the top token
+        logits[order[drop]] = float("-inf")
+    probs = logits.softmax(-1)
+    return int(torch.multinomial(probs, 1, generator=generator))
+
+
+def decode_rows(
+    model,
+    prompts: Sequence[Sequence[int]],
+    adapter_names: Sequence[str],
+    settings: Sequence[SamplingSettings],
+    *,
+    stop_ids: set[int],
+    pad_id: int,
+    on_token: Callable[[int, int], None] | None = None,
+) -> list[RowOutput]:
+    """Generate for every row in one batch: each forward mixes the rows' adapters.
+
+    ``prompts`` are token-id lists (no padding); rows are left-padded here so every row's last
+    prompt token sits in the last column. ``on_token(row, token_id)`` is called for each kept
+    token as soon as it is sampled (streaming).
+    """
+    import torch
+
+    n, width = len(prompts), max(len(p) for p in prompts)
+    input_ids = torch.full((n, width), pad_id, dtype=torch.long)
+    mask = torch.zeros((n, width), dtype=torch.long)
+    for i, ids in enumerate(prompts):
+        input_ids[i, width - len(ids):] = torch.tensor(ids, dtype=torch.long)
+        mask[i, width - len(ids):] = 1
+    positions = (mask.cumsum(-1) - 1).clamp(min=0)
+    generators = [_generator(s.seed) for s in settings]
+    generated: list[list[int]] = [[] for _ in range(n)]
+    finish: list[str | None] = [None] * n
+    past = None
+    step_ids, step_pos = input_ids, positions
+    with torch.inference_mode():
+        for step in range(max(s.max_new_tokens for s in settings)):
+            out = model(input_ids=step_ids, attention_mask=mask, position_ids=step_pos,
+                        past_key_values=past, use_cache=True, adapter_names=list(adapter_names))
+            past, last = out.past_key_values, out.logits[:, -1, :]
+            next_ids = torch.full((n, 1), pad_id, dtype=torch.long)
+            for i in range(n):
+                if finish[i] is not None:
+                    continue
+                tok = pick_token(last[i], settings[i], generators[i],
+                                 list(prompts[i]) + generated[i])
+                next_ids[i, 0] = tok
+                if tok in stop_ids:
+                    finish[i] = "stop"
+                    continue
+                generated[i].append(tok)
+                if on_token is not None:
+                    on_token(i, tok)
+                if len(generated[i]) >= settings[i].max_new_tokens:
+                    finish[i] = "length"
+            if all(f is not None for f in finish):
+                break
+            mask = torch.cat([mask, torch.ones((n, 1), dtype=torch.long)], dim=1)
+            step_ids, step_pos = next_ids, step_pos[:, -1:] + 1
+    return [RowOutput(generated[i], finish[i] or "length") for i in range(n)]

@@ -1,0 +1,196 @@
+"""What every export parser is, and the bookkeeping they share.
+
+A parser is a class registered by name (:func:`register`) with
+
+* ``sniff(head)``: look at the first lines and return a :class:`Sniff` (variant + confidence)
+  or ``None``. Detection asks every registered parser; no ``if/elif`` on file names.
+* ``parse(lines, accounting)``: stream :class:`~kakao2dataset.model.Message` records, marking
+  **every** input line exactly once in ``accounting`` with its :class:`LineClass`.
+
+The driver (:mod:`kakao2dataset.parse_export`) checks that the marks add up to the line count.
+"""
+
+from __future__ import annotations
+
+import enum
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+from kakao2dataset.model import Message, MessageKind
+from kakao2dataset.reading import RawLine
+
+UNPARSED_SAMPLE = 20  # line numbers kept for the report
+
+
+class LineClass(str, enum.Enum):
+    MESSAGE = "message"  # the first line of a message
+    CONTINUATION = "continuation"  # a further line of a multi-line message
+    HEADER = "header"  # title / "saved on" lines at the top
+    DATE = "date"  # day separators
+    SYSTEM = "system"  # join/leave/invite notices and other app lines
+    BLANK = "blank"
+    UNPARSED = "unparsed"
+
+
+@dataclass
+class LineAccounting:
+    """Counts of each line class; they must add up to the number of lines read."""
+
+    counts: Counter = field(default_factory=Counter)
+    unparsed_lines: list[int] = field(default_factory=list)
+    lines_seen: int = 0
+    last_class: LineClass | None = None
+
+    def mark(self, line: RawLine, cls: LineClass) -> None:
+        self.counts[cls] += 1
+        self.last_class = cls
+        if cls is LineClass.UNPARSED and len(self.unparsed_lines) < UNPARSED_SAMPLE:
+            self.unparsed_lines.append(line.number)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def unparsed(self) -> int:
+        return self.counts[LineClass.UNPARSED]
+
+    def to_dict(self) -> dict:
+        return {cls.value: self.counts[cls] for cls in LineClass} | {"total": self.total}
+
+
+@dataclass(frozen=True)
+class Sniff:
+    """A parser's claim on a file: which variant (an id of the support table, e.g. ``"K4"``)
+    and how sure it is (0–1). ``notes`` explain inferences (e.g. "day-first dates")."""
+
+    parser: str
+    variant: str
+    score: float
+    notes: tuple[str, ...] = ()
+    options: Mapping[str, object] = field(default_factory=dict)
+
+
+class Parser(ABC):
+    """Base class of all export parsers. Subclasses set ``name``, ``app``, ``description``."""
+
+    name: ClassVar[str]
+    app: ClassVar[str]  # "kakaotalk" | "line"
+    description: ClassVar[str]
+
+    def __init__(self, source: str, sniff: Sniff):
+        self.source = source
+        self.sniffed = sniff
+
+    @classmethod
+    @abstractmethod
+    def sniff(cls, head: Sequence[RawLine]) -> Sniff | None:
+        """Inspect the first lines (≈80) and claim the file, or return None."""
+
+    @abstractmethod
+    def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
+        """Yield messages in file order; mark every line once in ``accounting``."""
+
+
+_REGISTRY: dict[str, type[Parser]] = {}
+
+
+def register(cls: type[Parser]) -> type[Parser]:
+    """Class decorator: make a parser available to detection and ``--format``."""
+    if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
+        raise ValueError(f"parser name {cls.name!r} registered twice")
+    _REGISTRY[cls.name] = cls
+    return cls
+
+
+def registered() -> dict[str, type[Parser]]:
+    from kakao2dataset import parsers  # noqa: F401  (imports every parser module)
+
+    parsers.load_all()
+    return dict(sorted(_REGISTRY.items()))
+
+
+class PendingMessage:
+    """Accumulates the lines of the message being read, so a parser can emit it when the next
+    record starts — and, crucially, at end of file (a classic bug loses the last message).
+
+    ``classify`` maps the finished text to a :class:`MessageKind`.
+    """
+
+    def __init__(self, source: str, classify=None):
+        self.source = source
+        self.classify = classify or (lambda text: MessageKind.TEXT)
+        self._parts: list[str] = []
+        self._head: tuple[datetime, str, int, MessageKind | None] | None = None
+        self._last_line = 0
+
+    @property
+    def active(self) -> bool:
+        return self._head is not None
+
+    @property
+    def timestamp(self) -> datetime | None:
+        return self._head[0] if self._head else None
+
+    def start(
+        self, timestamp: datetime, speaker: str, text: str, line: int,
+        kind: MessageKind | None = None,
+    ) -> Message | None:
+        """Begin a new message; return the previous one, finished, if any."""
+        done = self.finish()
+        self._head = (timestamp, speaker, line, kind)
+        self._parts = [text]
+        self._last_line = line
+        return done
+
+    def add(self, text: str, line: int) -> None:
+        self._parts.append(text)
+        self._last_line = line
+
+    def finish(self) -> Message | None:
+        if self._head is None:
+            return None
+        timestamp, speaker, first, kind = self._head
+        text = "\n".join(self._parts)
+        self._head, self._parts = None, []
+        return Message(
+            timestamp=timestamp,
+            speaker=speaker,
+            text=text,
+            kind=kind or self.classify(text),
+            source=self.source,
+            first_line=first,
+            last_line=self._last_line,
+        )
+
+
+def placeholder_classifier(
+    exact: Mapping[str, MessageKind], prefixes: Mapping[str, MessageKind] | None = None,
+    patterns: Sequence[tuple[object, MessageKind]] = (),
+):
+    """Build a ``text → kind`` function from a table of exact placeholder texts, prefixes
+    (``"파일: "``) and compiled regexes. Anything else is ``TEXT``.
+
+    >>> kind = placeholder_classifier({"사진": MessageKind.PHOTO})
+    >>> kind("사진").value, kind("사진 찍었어").value
+    ('photo', 'text')
+    """
+    prefixes = prefixes or {}
+
+    def classify(text: str) -> MessageKind:
+        stripped = text.strip()
+        if stripped in exact:
+            return exact[stripped]
+        for prefix, kind in prefixes.items():
+            if stripped.startswith(prefix):
+                return kind
+        for pattern, kind in patterns:
+            if pattern.fullmatch(stripped):
+                return kind
+        return MessageKind.TEXT
+
+    return classify

@@ -1,0 +1,167 @@
+"""Open an export: find the text files (plain file, ``.zip`` or folder), detect the encoding,
+and stream lines with their original terminators.
+
+Encodings are detected, reported and never guessed silently: a BOM decides (UTF-8 / UTF-16);
+otherwise the first 64 KiB must decode as UTF-8, else as CP949 (which covers EUC-KR). A decode
+error later in the file raises :class:`EncodingError` naming the line. Line terminators are kept
+(``\\r\\n``, ``\\n`` or ``\\r``) because "bare LF inside a CRLF file" is how iOS KakaoTalk and
+LINE mark lines inside a multi-line message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Callable
+
+from kakao2dataset.errors import EncodingError, FormatError, K2DError
+
+SAMPLE_BYTES = 64 * 1024
+TEXT_SUFFIXES = (".txt", ".csv")
+
+
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    """One physical input line: 1-based ``number``, ``text`` without terminator, ``end`` the
+    terminator as found (``""`` for a last line without one)."""
+
+    number: int
+    text: str
+    end: str
+
+
+@dataclass
+class TextSource:
+    """One text file of an export (possibly a member of a zip archive)."""
+
+    name: str
+    size: int
+    encoding: str
+    _open: Callable[[], BinaryIO] = field(repr=False)
+    bytes_read: int = 0
+
+    def lines(self) -> Iterator[RawLine]:
+        """Stream the file's lines; memory does not grow with file size."""
+        with self._open() as raw:
+            counting = _CountingReader(raw, self)
+            text = io.TextIOWrapper(counting, encoding=self.encoding, newline="", errors="strict")
+            number = 0
+            try:
+                for number, line in enumerate(text, start=1):  # noqa: B007
+                    yield _split_terminator(number, line)
+            except UnicodeDecodeError as exc:
+                raise EncodingError(
+                    f"bytes that are not valid {self.encoding} after line {number} "
+                    f"({exc.reason}); the file may be truncated or mixed-encoding. "
+                    "Re-export it, or pass --encoding",
+                    path=self.name,
+                    line=number + 1,
+                ) from exc
+
+    def head(self, n: int = 80) -> list[RawLine]:
+        out = []
+        for line in self.lines():
+            out.append(line)
+            if len(out) >= n:
+                break
+        return out
+
+
+class _CountingReader(io.RawIOBase):
+    """Counts bytes consumed, for progress bars."""
+
+    def __init__(self, raw: BinaryIO, source: TextSource):
+        self._raw, self._source = raw, source
+        source.bytes_read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self._source.bytes_read += len(data)
+        return len(data)
+
+
+def _split_terminator(number: int, line: str) -> RawLine:
+    if line.endswith("\r\n"):
+        return RawLine(number, line[:-2], "\r\n")
+    if line.endswith(("\n", "\r")):
+        return RawLine(number, line[:-1], line[-1])
+    return RawLine(number, line, "")
+
+
+def detect_encoding(sample: bytes, name: str, at_eof: bool) -> str:
+    """The encoding of a file from its first bytes. Raises on empty or binary input."""
+    if not sample:
+        raise FormatError("the file is empty; expected a KakaoTalk or LINE chat export", path=name)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in sample:
+        raise FormatError(
+            "this looks like a binary file (NUL bytes, no UTF-16 BOM); expected a text export",
+            path=name,
+        )
+    for encoding in ("utf-8", "cp949"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            decoder.decode(sample, final=at_eof)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise EncodingError(
+        "the bytes are neither UTF-8, UTF-16 (with BOM) nor CP949/EUC-KR", path=name
+    )
+
+
+def _source(name: str, size: int, opener: Callable[[], BinaryIO], encoding: str | None):
+    with opener() as fh:
+        sample = fh.read(SAMPLE_BYTES)
+    if encoding is None:
+        encoding = detect_encoding(sample, name, at_eof=len(sample) < SAMPLE_BYTES)
+    elif not sample:
+        detect_encoding(sample, name, at_eof=True)
+    return TextSource(name=name, size=size, encoding=encoding, _open=opener)
+
+
+def open_sources(path: str | Path, encoding: str | None = None) -> list[TextSource]:
+    """The text files of an export: the file itself, the ``.txt``/``.csv`` members of a zip, or
+    the text files of a folder (sorted by name). Nothing is written or modified."""
+    path = Path(path)
+    if not path.exists():
+        raise K2DError("no such file or folder", path=str(path))
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+        if not files:
+            raise FormatError("the folder holds no .txt or .csv export", path=str(path))
+        return [s for f in files for s in open_sources(f, encoding)]
+    if zipfile.is_zipfile(path):
+        return _zip_sources(path, encoding)
+    return [_source(str(path), path.stat().st_size, lambda: open(path, "rb"), encoding)]
+
+
+def _zip_sources(path: Path, encoding: str | None) -> list[TextSource]:
+    archive = zipfile.ZipFile(path)
+    members = [
+        info for info in archive.infolist()
+        if not info.is_dir() and info.filename.lower().endswith(TEXT_SUFFIXES)
+        and not info.filename.startswith("__MACOSX/")
+    ]
+    if not members:
+        raise FormatError("the zip archive holds no .txt or .csv export", path=str(path))
+    return [
+        _source(
+            f"{path}!{info.filename}",
+            info.file_size,
+            lambda info=info: zipfile.ZipFile(path).open(info),
+            encoding,
+        )
+        for info in members
+    ]
