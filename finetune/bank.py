@@ -210,7 +210,7 @@ class PersonaBank:
         with self._lock, warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*should not be contained in the prefix")
             # peft 0.21 reads a property transformers 5.23 deprecated; not ours to fix.
-            warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing", 
+            warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing",
                                     category=FutureWarning)
             if self.model is None:
                 from peft import PeftModel

@@ -130,7 +130,7 @@ def decode_rows(
     past = None
     step_ids, step_pos = input_ids, positions
     with torch.inference_mode():
-        for step in range(max(s.max_new_tokens for s in settings)):
+        for _step in range(max(s.max_new_tokens for s in settings)):
             out = model(input_ids=step_ids, attention_mask=mask, position_ids=step_pos,
                         past_key_values=past, use_cache=True, adapter_names=list(adapter_names))
             past, last = out.past_key_values, out.logits[:, -1, :]
