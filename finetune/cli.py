@@ -1,0 +1,217 @@
+"""``k2d personas``, ``k2d finetune``, ``k2d eval``. Heavy imports happen inside commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from finetune.config import DEFAULT_BASE_LICENSE, describe, dump_config
+from finetune.paths import personas_dir
+from kakao2dataset.errors import MissingExtraError
+
+personas_dir_option = click.option(
+    "--personas-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Where persona files and adapters live (default: ./personas if it exists, "
+         "else $K2D_HOME/personas).",
+)
+
+
+def _root(explicit: Path | None) -> Path:
+    return personas_dir(explicit)
+
+
+def _need_train_extra() -> None:
+    for module in ("torch", "transformers", "peft"):
+        try:
+            __import__(module)
+        except ImportError:
+            raise MissingExtraError("train", module) from None
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.group(help="Persona files: one YAML per persona (data, base, LoRA, training, sampling).")
+def personas() -> None:
+    pass
+
+
+@personas.command("new")
+@click.argument("slug")
+@click.option("--from", "exports", required=True, multiple=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Chat export(s) to learn from.")
+@click.option("--speaker", required=True, help="The persona's name as it appears in the export.")
+@click.option("--base", default=None, help="Base model id or path (default skt/kogpt2-base-v2).")
+@click.option("--display-name", default=None, help="Pseudonym shown in lists and model cards.")
+@click.option("--force", is_flag=True, help="Overwrite an existing persona file.")
+@personas_dir_option
+def personas_new(slug, exports, speaker, base, display_name, force, personas_dir):
+    """Parse the export(s) into the persona's folder and write <slug>.yaml."""
+    from finetune.personas import new_persona
+
+    persona = new_persona(slug, _root(personas_dir), list(exports), speaker, base=base,
+                          display_name=display_name, force=force)
+    click.echo(f"wrote {persona.file}")
+    click.echo(f"next: k2d finetune --persona {slug}")
+
+
+@personas.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@personas_dir_option
+def personas_list(as_json, personas_dir):
+    """Personas in the personas directory, with their base and whether an adapter exists."""
+    from finetune.personas import list_personas
+
+    root = _root(personas_dir)
+    rows = []
+    for slug, persona, error in list_personas(root):
+        trained = persona is not None and (persona.adapter_dir / "k2d.json").exists()
+        rows.append({"slug": slug, "display_name": persona.display_name if persona else None,
+                     "base": persona.config.base if persona else None,
+                     "trained": trained, "error": error})
+    if as_json:
+        _echo_json({"personas_dir": str(root), "personas": rows})
+        return
+    click.echo(f"# {root}", err=True)
+    if not rows:
+        click.echo("no personas yet: k2d personas new NAME --from chat.txt --speaker NAME", err=True)
+    for r in rows:
+        state = f"error: {r['error']}" if r["error"] else (
+            "trained" if r["trained"] else "not trained")
+        click.echo(f"{r['slug']}\t{r['display_name'] or ''}\t{r['base'] or ''}\t{state}")
+
+
+@personas.command("show")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--keys", is_flag=True, help="List every config key with its default and help.")
+@personas_dir_option
+def personas_show(slug, as_json, keys, personas_dir):
+    """The persona's effective config (defaults filled in) and its adapter's eval figures."""
+    from finetune.config import to_dict
+    from finetune.personas import load_persona
+
+    if keys:
+        for key, default, help_text in describe():
+            click.echo(f"{key:34} {default:22} {help_text}")
+        return
+    persona = load_persona(slug, _root(personas_dir))
+    meta_path = persona.adapter_dir / "k2d.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else None
+    if as_json:
+        _echo_json({"slug": slug, "file": str(persona.file), "config": to_dict(persona.config),
+                    "adapter": str(persona.adapter_dir) if meta else None,
+                    "eval": meta["eval"] if meta else None})
+        return
+    click.echo(f"# {persona.file}")
+    click.echo(dump_config(persona.config), nl=False)
+    if meta:
+        click.echo(f"# adapter: {persona.adapter_dir}")
+        click.echo(f"# eval: {json.dumps(meta['eval'])}")
+
+
+@personas.command("path")
+@click.argument("slug", required=False)
+@click.option("--adapter", is_flag=True, help="Print the adapter directory instead.")
+@personas_dir_option
+def personas_path(slug, adapter, personas_dir):
+    """The personas directory, or a persona's file / adapter directory."""
+    from finetune.personas import load_persona
+
+    root = _root(personas_dir)
+    if slug is None:
+        click.echo(str(root))
+        return
+    persona = load_persona(slug, root)
+    click.echo(str(persona.adapter_dir if adapter else persona.file))
+
+
+FINETUNE_HELP = f"""Train a LoRA adapter for a persona on a frozen base model.
+
+\b
+Reads <personas_dir>/<persona>.yaml, prepares the base once (speaker tokens added, saved under
+<personas_dir>/bases/), trains LoRA on the linear layers with loss on the persona's replies
+only, and writes <personas_dir>/<persona>/adapter/ (a plain PEFT dir + k2d.json).
+Flags override the persona file for this run only.
+
+\b
+Licence: {DEFAULT_BASE_LICENSE}
+Any Hugging Face causal LM id or local path works with --base.
+
+\b
+Multi-GPU: run under `accelerate launch`; one GPU or a CPU is enough for chat-sized data.
+"""
+
+
+@click.command(help=FINETUNE_HELP)
+@click.option("--persona", "slug", required=True, help="Persona name (see `k2d personas list`).")
+@personas_dir_option
+@click.option("--base", default=None, help="Base model id or local path.")
+@click.option("--max-steps", type=click.IntRange(min=1), default=None, help="Optimizer steps.")
+@click.option("--epochs", type=click.FloatRange(min=0, min_open=True), default=None)
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Peak learning rate.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None)
+@click.option("--eval-every", type=click.IntRange(min=1), default=None)
+@click.option("--seed", type=int, default=None)
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Adapter directory (default <personas_dir>/<persona>/adapter).")
+@click.option("--resume", is_flag=True, help="Continue from the last checkpoint.")
+@click.option("--dry-run", is_flag=True, help="Show token counts, a masked sample and the plan.")
+@click.option("--json", "as_json", is_flag=True, help="Print k2d.json content when done.")
+@click.option("--stop-after", type=int, default=None, hidden=True,
+              help="Stop after N steps as if interrupted (tests of --resume).")
+def finetune(slug, personas_dir, base, max_steps, epochs, lr, batch_size, eval_every, seed,
+             output, resume, dry_run, as_json, stop_after):
+    _need_train_extra()
+    from finetune.personas import load_persona
+    from finetune.run import Overrides, run_finetune
+    from finetune.run import dry_run as plan
+
+    persona = load_persona(slug, _root(personas_dir))
+    cfg = Overrides(base, max_steps, epochs, lr, batch_size, seed, eval_every).apply(
+        persona.config, str(persona.file))
+    if dry_run:
+        click.echo(plan(persona, cfg))
+        return
+    meta = run_finetune(persona, cfg, output=output, resume=resume, stop_after=stop_after)
+    if as_json:
+        _echo_json(meta)
+        return
+    if meta.get("interrupted"):
+        click.echo(f"stopped at step {meta['eval']['steps']}; continue with --resume", err=True)
+        return
+    ev = meta["eval"]
+    click.echo(f"adapter: {output or persona.adapter_dir}")
+    if ev["adapter_val_ppl"] is not None:
+        click.echo(f"validation ppl: base {ev['base_val_ppl']:.2f} -> adapter "
+                   f"{ev['adapter_val_ppl']:.2f} (best step {ev['best_step']}/{ev['steps']})")
+
+
+@click.command("eval")
+@click.option("--persona", "slug", required=True, help="Persona name.")
+@personas_dir_option
+@click.option("--adapter", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Adapter directory (default: the persona's).")
+@click.option("--shots", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Training pairs placed in the prompt for the few-shot baseline.")
+@click.option("--max-examples", type=click.IntRange(min=1), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def eval_cmd(slug, personas_dir, adapter, shots, max_examples, as_json):
+    """Validation perplexity: base zero-shot vs base few-shot vs the adapter."""
+    _need_train_extra()
+    from finetune.evaluate import evaluate, format_table
+    from finetune.personas import load_persona
+
+    persona = load_persona(slug, _root(personas_dir))
+    report = evaluate(persona, adapter or persona.adapter_dir, shots=shots,
+                      max_examples=max_examples)
+    if as_json:
+        _echo_json(report)
+    else:
+        click.echo(format_table(report))
+    sys.stdout.flush()

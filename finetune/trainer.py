@@ -1,0 +1,249 @@
+"""The LoRA training loop: data → model → optimizer → loop → save. Read it top to bottom.
+
+Multi-GPU: this loop is single-process. For data parallel on several GPUs, wrap it with
+🤗 Accelerate (``accelerate launch -m kakao2dataset.cli finetune ...`` after ``accelerator =
+Accelerator(); model, optimizer = accelerator.prepare(model, optimizer)``); personas are small
+enough that one GPU — or a CPU — is the normal case, so k2d ships no launcher.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from finetune import checkpoint as ckpt
+from finetune.config import LoraSettings, TrainSettings
+from finetune.data import Example, batch_order, collate
+
+
+@dataclass
+class TrainResult:
+    steps: int = 0
+    stopped_early: bool = False
+    best_step: int | None = None
+    base_eval_loss: float | None = None  # step 0: LoRA B = 0, so this is the base zero-shot
+    best_eval_loss: float | None = None
+    train_tokens_per_s: float = 0.0
+    history: list[dict] = field(default_factory=list)
+
+    def eval_summary(self) -> dict:
+        def ppl(loss):
+            return None if loss is None else math.exp(min(loss, 50.0))
+
+        return {
+            "base_val_loss": self.base_eval_loss, "base_val_ppl": ppl(self.base_eval_loss),
+            "adapter_val_loss": self.best_eval_loss, "adapter_val_ppl": ppl(self.best_eval_loss),
+            "best_step": self.best_step, "steps": self.steps, "stopped_early": self.stopped_early,
+        }
+
+
+def lora_targets(model) -> tuple[list[str], bool]:
+    """Names of the linear layers inside the transformer blocks, found in the model (not
+    hard-coded), and whether they are GPT-2 style ``Conv1D`` (→ ``fan_in_fan_out=True``)."""
+    import torch
+    from transformers.pytorch_utils import Conv1D
+
+    skip = {id(model.get_output_embeddings())}
+    names, conv1d = set(), False
+    for name, module in model.named_modules():
+        if id(module) in skip or not isinstance(module, torch.nn.Linear | Conv1D):
+            continue
+        names.add(name.rsplit(".", 1)[-1])
+        conv1d = conv1d or isinstance(module, Conv1D)
+    return sorted(names), conv1d
+
+
+def add_lora(model, settings: LoraSettings, seed: int):
+    """Freeze the base and wrap it with LoRA adapters on the linear layers only."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    targets, conv1d = lora_targets(model)
+    if settings.target_modules != "auto":
+        targets = list(settings.target_modules)
+    config = LoraConfig(r=settings.r, lora_alpha=settings.alpha, lora_dropout=settings.dropout,
+                        target_modules=targets, fan_in_fan_out=conv1d, task_type="CAUSAL_LM")
+    torch.manual_seed(seed)  # LoRA A init
+    with warnings.catch_warnings():  # peft 0.21 reads a property transformers 5 deprecated
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing")
+        return get_peft_model(model, config)
+
+
+def lr_factor(step: int, total: int, warmup: float) -> float:
+    """Linear warm-up then cosine decay to 10 % of the peak."""
+    warm = int(warmup * total) if warmup < 1 else int(warmup)
+    if step < warm:
+        return (step + 1) / warm
+    progress = (step - warm) / max(1, total - warm)
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+
+def resolve_precision(precision: str, device: str):
+    """→ (autocast dtype or None, use a GradScaler). fp32 on CPU unless asked otherwise."""
+    import torch
+
+    if precision == "auto":
+        if device != "cuda":
+            return None, False
+        precision = "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+    return {"fp32": (None, False), "bf16": (torch.bfloat16, False),
+            "fp16": (torch.float16, True)}[precision]
+
+
+def autocast(device: str, dtype):
+    import torch
+
+    return torch.autocast(device, dtype=dtype) if dtype else contextlib.nullcontext()
+
+
+def loss_sum(model, batch: dict, device: str, dtype):
+    """Summed next-token NLL over the positions with a label (responses + closing <eot>)."""
+    import torch.nn.functional as F
+
+    batch = {k: v.to(device) for k, v in batch.items()}
+    with autocast(device, dtype):
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+    labels = batch["labels"][:, 1:]
+    return F.cross_entropy(logits[:, :-1].float().reshape(-1, logits.size(-1)),
+                           labels.reshape(-1), ignore_index=-100, reduction="sum")
+
+
+def eval_loss(model, examples: list[Example], pad_id: int, batch_size: int, device: str,
+              dtype=None) -> float:
+    """Token-weighted mean NLL over response tokens (``exp`` of it = perplexity)."""
+    import torch
+
+    model.eval()
+    total, count = 0.0, 0
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i].ids))
+    with torch.no_grad():
+        for start in range(0, len(order), batch_size):
+            batch = collate([examples[i] for i in order[start : start + batch_size]], pad_id)
+            total += loss_sum(model, batch, device, dtype).item()
+            count += int((batch["labels"][:, 1:] != -100).sum())
+    model.train()
+    return total / max(count, 1)
+
+
+def micro_batches(lengths: list[int], batch_size: int, seed: int, skip: int):
+    """Endless stream of index batches over epochs, skipping the first ``skip`` (resume)."""
+    epoch, seen = 0, 0
+    while True:
+        for batch in batch_order(lengths, batch_size, seed, epoch):
+            if seen >= skip:
+                yield batch
+            seen += 1
+        epoch += 1
+
+
+class Progress:
+    """One updating line on stderr, only when stderr is a terminal."""
+
+    def __init__(self, total: int):
+        self.total, self.on = total, sys.stderr.isatty()
+
+    def update(self, step: int, loss: float, tok_s: float, val_ppl: float | None) -> None:
+        if self.on:
+            val = f" val_ppl {val_ppl:.2f}" if val_ppl is not None else ""
+            sys.stderr.write(f"\rstep {step}/{self.total} loss {loss:.3f} "
+                             f"ppl {math.exp(min(loss, 50)):.2f}{val} {tok_s:,.0f} tok/s ")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.on:
+            sys.stderr.write("\n")
+
+
+def total_steps(s: TrainSettings, n_train: int) -> int:
+    if s.max_steps:
+        return s.max_steps
+    per_epoch = math.ceil(n_train / s.batch_size)
+    return max(1, math.ceil(s.epochs * per_epoch / s.grad_accum))
+
+
+def train(model, train_set: list[Example], val_set: list[Example], pad_id: int,
+          s: TrainSettings, work_dir: Path, *, resume: bool = False,
+          stop_after: int | None = None) -> TrainResult:
+    """Train the LoRA weights of ``model`` (a PeftModel) in place; leaves the best weights in
+    it. Checkpoints and ``metrics.jsonl`` go to ``work_dir``."""
+    import torch
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    dtype, use_scaler = resolve_precision(s.precision, device)
+    model.to(device).train()
+    if s.gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=s.lr, weight_decay=s.weight_decay)
+    steps = total_steps(s, len(train_set))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda i: lr_factor(i, steps, s.warmup))
+    scaler = torch.amp.GradScaler(device, enabled=use_scaler)
+    torch.manual_seed(s.seed)  # dropout stream
+
+    res, state = TrainResult(), ckpt.TrainState()
+    if resume:
+        state = ckpt.load(work_dir, model, optimizer, scheduler, scaler)
+    else:
+        ckpt.reset(work_dir)
+    log = (work_dir / "metrics.jsonl").open("a", encoding="utf-8")
+    stream = micro_batches([len(e.ids) for e in train_set], s.batch_size, s.seed,
+                           skip=state.step * s.grad_accum)
+    progress, val_ppl, started, tokens = Progress(steps), None, time.perf_counter(), 0
+
+    def evaluate(step: int) -> bool:
+        """Eval on the validation split; keep the best LoRA weights; True = stop early."""
+        nonlocal val_ppl
+        if not val_set:
+            return False
+        loss = eval_loss(model, val_set, pad_id, s.batch_size, device, dtype)
+        val_ppl = math.exp(min(loss, 50.0))
+        state.observe(step, loss, model)
+        log.write(json.dumps({"step": step, "eval_loss": loss, "eval_ppl": val_ppl}) + "\n")
+        return bool(s.early_stopping_patience and state.bad_evals >= s.early_stopping_patience)
+
+    if state.step == 0:
+        evaluate(0)
+    while state.step < steps:
+        # One optimizer step = grad_accum micro-batches; the loss is normalized by the number
+        # of response tokens in the whole step, so every token weighs the same.
+        batches = [collate([train_set[i] for i in next(stream)], pad_id)
+                   for _ in range(s.grad_accum)]
+        n_loss = sum(int((b["labels"][:, 1:] != -100).sum()) for b in batches)
+        step_loss = 0.0
+        for batch in batches:
+            loss = loss_sum(model, batch, device, dtype) / max(n_loss, 1)
+            scaler.scale(loss).backward()
+            step_loss += loss.item()
+            tokens += int(batch["attention_mask"].sum())
+        scaler.unscale_(optimizer)
+        if s.grad_clip:
+            torch.nn.utils.clip_grad_norm_(params, s.grad_clip)
+        scaler.step(optimizer)
+        scaler.update()
+        optimizer.zero_grad(set_to_none=True)
+        scheduler.step()
+        state.step += 1
+        tok_s = tokens / (time.perf_counter() - started)
+        log.write(json.dumps({"step": state.step, "loss": step_loss, "lr": scheduler.get_last_lr()[0],
+                              "loss_tokens": n_loss, "tokens_per_s": tok_s}) + "\n")
+        progress.update(state.step, step_loss, tok_s, val_ppl)
+        stop = (state.step % s.eval_every == 0 or state.step == steps) and evaluate(state.step)
+        if stop:
+            res.stopped_early = True
+        if stop or (s.save_every and state.step % s.save_every == 0) or state.step == stop_after:
+            ckpt.save(work_dir, state, model, optimizer, scheduler, scaler)
+        if stop or state.step == stop_after:
+            break
+    progress.close()
+    log.close()
+    state.restore_best(model)
+    res.steps, res.best_step = state.step, state.best_step
+    res.base_eval_loss, res.best_eval_loss = state.base_loss, state.best_loss
+    res.train_tokens_per_s = tokens / max(time.perf_counter() - started, 1e-9)
+    return res
