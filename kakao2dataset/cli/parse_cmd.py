@@ -1,0 +1,130 @@
+"""``k2d parse``: exports → anonymized context→response pairs + manifest."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import click
+
+from kakao2dataset.cli._common import format_options, quiet_option, warn
+from kakao2dataset.pairs import PairSettings
+from kakao2dataset.pipeline import CONSENT_NOTICE, ParseOptions, build_dataset, write_dataset
+from kakao2dataset.turns import TurnSettings
+
+HELP = """Turn chat exports into anonymized context→response pairs for one persona.
+
+\b
+Private data is removed (names, phone / resident / card / account numbers, e-mails,
+addresses, URLs, ...), bursts of messages merge into turns, long silences split sessions,
+and each reply of the persona is paired with the turns that led to it, marked with the
+speaker tokens <usr> (the other person), <sys> (the persona) and <eot> (end of turn).
+The latest sessions form the validation split.
+
+\b
+Writes OUTPUT/pairs.jsonl (or .parquet) and OUTPUT/manifest.json (counts per stage, PII
+counts per type — never the values — and the token set). Several exports of the same chat
+are merged and their overlap dropped.
+
+\b
+Examples:
+  k2d parse KakaoTalkChats.txt --persona-speaker 민지 -o data/friend
+  k2d parse old.txt new.zip --me 준호 -o data/friend
+  k2d parse chat.txt --me 준호 -o - | head
+"""
+
+
+def _speakers(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    if len(names) != 2:
+        raise click.BadParameter("expected two names separated by a comma, e.g. A,B")
+    return names
+
+
+def _nicknames(values: tuple[str, ...]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for value in values:
+        name, sep, alias = value.partition("=")
+        if not sep or not name or not alias:
+            raise click.BadParameter(f"expected NAME=NICKNAME, got {value!r}")
+        out.setdefault(name, []).append(alias)
+    return out
+
+
+@click.command(help=HELP)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("-o", "--output", default=None, metavar="DIR",
+              help="Output folder (default: ./<export name>-pairs). '-' streams pairs to stdout.")
+@click.option("--persona-speaker", default=None, metavar="NAME",
+              help="The speaker whose replies the persona learns.")
+@click.option("--me", default=None, metavar="NAME",
+              help="You (the other side); the persona is the other person. Also maps "
+                   "회원님/you/You of older phone exports to NAME.")
+@click.option("--speakers", default=None, metavar="A,B", help="For a group chat: the two people to use.")
+@format_options
+@click.option("--output-format", type=click.Choice(["jsonl", "parquet"]), default="jsonl",
+              show_default=True, help="Pair file format.")
+@click.option("--merge-gap", type=float, default=10, show_default=True, metavar="MINUTES",
+              help="Messages of one speaker closer than this merge into one turn.")
+@click.option("--session-gap", type=float, default=6, show_default=True, metavar="HOURS",
+              help="A silence longer than this starts a new session.")
+@click.option("--media", type=click.Choice(["tag", "drop"]), default="tag", show_default=True,
+              help="Photos, emoticons, ... become <photo>-style tags, or are dropped.")
+@click.option("--max-context-turns", type=click.IntRange(1), default=8, show_default=True)
+@click.option("--max-context-chars", type=click.IntRange(1), default=1200, show_default=True)
+@click.option("--validation-fraction", type=click.FloatRange(0, 0.9), default=0.1, show_default=True,
+              help="Share of pairs (latest whole sessions) held out for validation.")
+@click.option("--min-pairs", type=click.IntRange(1), default=10, show_default=True,
+              help="Fail if the persona has fewer replies than this.")
+@click.option("--nickname", "nicknames", multiple=True, metavar="NAME=NICK",
+              help="Another form of a speaker's name to anonymize (repeatable).")
+@click.option("--allow", multiple=True, metavar="WORD", help="Never anonymize WORD (repeatable).")
+@click.option("--deny", multiple=True, metavar="WORD", help="Always anonymize WORD (repeatable).")
+@click.option("--no-anonymize", is_flag=True,
+              help="Keep private data in the output (for your own inspection only; warns).")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON when done.")
+@click.option("--dry-run", is_flag=True, help="Run everything, print the summary, write nothing.")
+@quiet_option
+def parse(inputs, output, persona_speaker, me, speakers, format_, encoding, lenient,
+          output_format, merge_gap, session_gap, media, max_context_turns, max_context_chars,
+          validation_fraction, min_pairs, nicknames, allow, deny, no_anonymize, as_json,
+          dry_run, quiet) -> None:
+    options = ParseOptions(
+        persona_speaker=persona_speaker, me=me, speakers=_speakers(speakers), format=format_,
+        encoding=encoding, lenient=lenient, anonymize=not no_anonymize,
+        nicknames=_nicknames(nicknames), allow=allow, deny=deny, min_pairs=min_pairs,
+        output_format=output_format,
+        turns=TurnSettings(timedelta(minutes=merge_gap), timedelta(hours=session_gap), media),
+        pairs=PairSettings(max_context_turns, max_context_chars,
+                           validation_fraction=validation_fraction),
+    )
+    if not quiet:
+        click.echo(CONSENT_NOTICE, err=True)
+    if no_anonymize:
+        warn("--no-anonymize: names, numbers and addresses stay in the output. "
+             "Never train or share a model on it.")
+    dataset = build_dataset([Path(p) for p in inputs], options, warn=warn)
+    out = output or f"{Path(inputs[0]).stem}-pairs"
+    if not dry_run:
+        target = write_dataset(dataset, out, output_format)
+    if as_json:
+        click.echo(json.dumps(dataset.manifest, ensure_ascii=False, indent=2), err=str(out) == "-")
+    elif not quiet:
+        _summary(dataset.manifest, None if dry_run else target)
+
+
+def _summary(manifest: dict, target: Path | None) -> None:
+    counts = manifest["counts"]
+    splits = counts["splits"]
+    click.echo(f"Pairs: {counts['pairs']} (train {splits['train']}, validation "
+               f"{splits['validation']}) from {counts['turns']} turns in "
+               f"{counts['sessions']} sessions", err=True)
+    replaced = manifest["anonymization"].get("replaced", {})
+    if replaced:
+        click.echo("Anonymized: " + ", ".join(f"{k} {v}" for k, v in sorted(replaced.items())),
+                   err=True)
+    if target is not None and str(target) != "-":
+        click.echo(f"Wrote {target} and {target.parent / 'manifest.json'}", err=True)

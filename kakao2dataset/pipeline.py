@@ -1,0 +1,291 @@
+"""``k2d parse``: exports → anonymized, turn-merged, speaker-tokened pairs + manifest.
+
+Flow (each stage its own module)::
+
+    read_export ─► speaker roles ─► anonymize ─► build_turns ─► build_pairs ─► split ─► write
+
+One input is streamed twice (a first pass learns the speakers the anonymizer must know about;
+the second does the work), so memory does not grow with the export. Several inputs of the same
+chat are merged in memory, dropping the overlap of re-exports.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from kakao2dataset import __version__
+from kakao2dataset.errors import K2DError
+from kakao2dataset.exports import ParsedSource, parse_sources
+from kakao2dataset.model import Message, MessageKind
+from kakao2dataset.pairs import PairSettings, PairStats, build_pairs, validation_cutoff
+from kakao2dataset.speaker_roles import Roles, resolve_roles
+from kakao2dataset.speakers import DEFAULT_TOKENS
+from kakao2dataset.turns import TurnSettings, TurnStats, build_turns
+from kakao2dataset.writers import atomic_writer, dumps, pair_record, write_json, write_parquet
+
+FORMAT_VERSION = 1
+PERSONA_PLACEHOLDER = "<PERSONA>"
+USER_PLACEHOLDER = "<USER>"
+CONSENT_NOTICE = (
+    "Note: a persona learns the OTHER person's messages. Their consent matters: Korea's privacy "
+    "regulator held (Lee Luda case) that one party's consent does not cover the other's "
+    "messages. Train only on chats you may use, and keep the result private."
+)
+
+
+@dataclass
+class ParseOptions:
+    persona_speaker: str | None = None
+    me: str | None = None
+    speakers: tuple[str, ...] | None = None
+    format: str | None = None
+    encoding: str | None = None
+    lenient: bool = False
+    anonymize: bool = True
+    nicknames: dict[str, list[str]] = field(default_factory=dict)
+    allow: tuple[str, ...] = ()
+    deny: tuple[str, ...] = ()
+    min_pairs: int = 10
+    output_format: str = "jsonl"
+    turns: TurnSettings = field(default_factory=TurnSettings)
+    pairs: PairSettings = field(default_factory=PairSettings)
+
+
+@dataclass
+class InputScan:
+    parsed: ParsedSource
+    sha256: str
+    messages: list[Message] | None = None  # kept only when merging several inputs
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def scan_inputs(paths: list[Path], options: ParseOptions, keep: bool,
+                warn: Callable[[str], None]) -> tuple[list[InputScan], Counter]:
+    """First pass: parse every input, check the line accounting, count speakers."""
+    scans, speakers = [], Counter()
+    for path in paths:
+        digest = _sha256(path) if path.is_file() else ""
+        for parsed in parse_sources(path, options.format, options.encoding):
+            kept = [] if keep else None
+            for message in parsed.messages():
+                if message.kind is not MessageKind.SYSTEM:
+                    speakers[message.speaker] += 1
+                if kept is not None:
+                    kept.append(message)
+            for warning in parsed.check(lenient=options.lenient):
+                warn(warning)
+            scans.append(InputScan(parsed, digest, kept))
+    return scans, speakers
+
+
+def merge_overlap(sources: list[list[Message]], stats: Counter) -> list[Message]:
+    """Merge exports of the same chat. A message (time, speaker, text) seen in an earlier
+    export is dropped unless this export holds it more often (real repeats like "ㅋㅋ" twice
+    in one minute survive)."""
+    merged: list[Message] = []
+    seen: Counter = Counter()
+    for messages in sorted(sources, key=lambda ms: ms[0].timestamp if ms else 0):
+        before, local = Counter(seen), Counter()
+        for m in messages:
+            key = (m.timestamp, m.speaker, m.text, m.kind)
+            local[key] += 1
+            if local[key] > before[key]:
+                merged.append(m)
+                seen[key] += 1
+            else:
+                stats["overlap"] += 1
+    merged.sort(key=lambda m: m.timestamp)
+    return merged
+
+
+def _messages(scans: list[InputScan], merged: list[Message] | None) -> Iterator[Message]:
+    if merged is not None:
+        yield from merged
+        return
+    for scan in scans:  # second pass over the single input
+        fresh = ParsedSource(scan.parsed.source, scan.parsed.sniff)
+        yield from fresh.messages()
+
+
+def _select(messages: Iterable[Message], roles: Roles, drops: Counter) -> Iterator[Message]:
+    """Canonical speaker names; other speakers of a group chat are dropped (counted)."""
+    keep = {roles.persona, roles.user}
+    for m in messages:
+        speaker = roles.aliases.get(m.speaker, m.speaker)
+        if m.kind is not MessageKind.SYSTEM and speaker not in keep:
+            drops["other_speaker"] += 1
+            continue
+        yield replace(m, speaker=speaker) if speaker != m.speaker else m
+
+
+def _anonymizer(roles: Roles, options: ParseOptions):
+    from kakao2dataset.anonymize import Anonymizer, AnonymizerConfig
+
+    config = AnonymizerConfig(allow=tuple(options.allow), deny=tuple(options.deny))
+    return Anonymizer(
+        config,
+        speakers={roles.persona: PERSONA_PLACEHOLDER, roles.user: USER_PLACEHOLDER},
+        nicknames=options.nicknames,
+    )
+
+
+@dataclass
+class Dataset:
+    """Pairs (as JSON lines in a temp file, split already assigned) and their manifest."""
+
+    records: tempfile.SpooledTemporaryFile
+    manifest: dict
+
+    def lines(self) -> Iterator[str]:
+        self.records.seek(0)
+        for raw in self.records:
+            yield raw.decode("utf-8")
+
+
+def build_dataset(inputs: list[Path], options: ParseOptions,
+                  warn: Callable[[str], None] = lambda _: None) -> Dataset:
+    """Run the whole pipeline; raise :class:`K2DError` before writing anything if the result
+    would be unusable (unknown persona, group chat, too few pairs, nothing left)."""
+    drops: Counter = Counter()
+    scans, speakers = scan_inputs(inputs, options, keep=len(inputs) > 1, warn=warn)
+    roles = resolve_roles(speakers, options.persona_speaker, options.me, options.speakers)
+    merged = merge_overlap([s.messages for s in scans], drops) if len(inputs) > 1 else None
+    messages = _select(_messages(scans, merged), roles, drops)
+    anonymizer = _anonymizer(roles, options) if options.anonymize else None
+    if anonymizer is not None:
+        messages = anonymizer.anonymize_messages(messages)
+    turn_stats, pair_stats = TurnStats(), PairStats()
+    turns = build_turns(messages, options.turns, turn_stats)
+    labels = _source_labels(scans, anonymizer)
+    spool = tempfile.SpooledTemporaryFile(max_size=64 << 20)
+    for pair in build_pairs(turns, roles.persona, options.pairs, pair_stats):
+        record = pair_record(replace(pair, source=labels.get(pair.source, pair.source)))
+        spool.write((dumps(record) + "\n").encode("utf-8"))
+    _check_enough(pair_stats, options)
+    cutoff = validation_cutoff(pair_stats.pairs_per_session, options.pairs.validation_fraction)
+    final, split_counts = _assign_split(spool, cutoff)
+    manifest = _manifest(scans, options, roles, drops, turn_stats, pair_stats, anonymizer,
+                         cutoff, split_counts)
+    return Dataset(final, manifest)
+
+
+def _source_labels(scans: list[InputScan], anonymizer) -> dict[str, str]:
+    """Pair records name their source file by base name, anonymized too (file names often
+    carry the chat partner's name)."""
+    labels = {}
+    for scan in scans:
+        name = Path(scan.parsed.source.name.replace("!", "/")).name
+        labels[scan.parsed.source.name] = anonymizer.anonymize_text(name) if anonymizer else name
+    return labels
+
+
+def _check_enough(stats: PairStats, options: ParseOptions) -> None:
+    if stats.pairs == 0:
+        raise K2DError("no context→response pairs are left after filtering and anonymization; "
+                       "nothing was written")
+    if stats.pairs < options.min_pairs:
+        raise K2DError(
+            f"the persona has only {stats.pairs} replies with context (at least "
+            f"{options.min_pairs} needed; lower it with --min-pairs); nothing was written"
+        )
+
+
+def _assign_split(spool, cutoff: int | None):
+    import json
+
+    final = tempfile.SpooledTemporaryFile(max_size=64 << 20)
+    counts: Counter = Counter()
+    spool.seek(0)
+    for raw in spool:
+        record = json.loads(raw)
+        if cutoff is not None and record["session"] >= cutoff:
+            record["split"] = "validation"
+        counts[record["split"]] += 1
+        final.write((dumps(record) + "\n").encode("utf-8"))
+    spool.close()
+    return final, counts
+
+
+def _manifest(scans, options, roles, drops, turn_stats, pair_stats, anonymizer, cutoff,
+              split_counts) -> dict:
+    params = asdict(options)
+    for key in ("persona_speaker", "me", "speakers", "nicknames", "allow", "deny"):
+        params.pop(key)  # names are personal data: never in the manifest
+    params["turns"] = {k: str(v) for k, v in params["turns"].items()}
+    return {
+        "format_version": FORMAT_VERSION,
+        "tool": f"kakao2dataset {__version__}",
+        "inputs": [_input_entry(scan) for scan in scans],
+        "persona": PERSONA_PLACEHOLDER,
+        "user": USER_PLACEHOLDER,
+        "speaker_tokens": DEFAULT_TOKENS.to_dict(),
+        "parameters": params,
+        "counts": {
+            "messages_dropped": dict(sorted(drops.items())),
+            **turn_stats.to_dict(),
+            **pair_stats.to_dict(),
+            "splits": {"train": split_counts["train"], "validation": split_counts["validation"]},
+        },
+        "split": {"validation_from_session": cutoff, "by": "time (latest sessions)"},
+        "anonymization": anonymizer.stats() if anonymizer else {"disabled": True},
+    }
+
+
+def _input_entry(scan: InputScan) -> dict:
+    parsed = scan.parsed
+    return {
+        "sha256": scan.sha256,
+        "bytes": parsed.source.size,
+        "format": parsed.sniff.parser,
+        "variant": parsed.sniff.variant,
+        "encoding": parsed.source.encoding,
+        "newlines": dict(parsed.newlines),
+        "lines": parsed.accounting.to_dict(),
+    }
+
+
+def write_dataset(dataset: Dataset, out_dir: str | Path, output_format: str = "jsonl") -> Path:
+    """Write ``pairs.jsonl`` (or ``.parquet``) and ``manifest.json`` atomically into
+    ``out_dir``; ``out_dir == "-"`` streams the pairs to stdout (no manifest)."""
+    if str(out_dir) == "-":
+        with atomic_writer("-") as fh:
+            for line in dataset.lines():
+                fh.write(line)
+        return Path("-")
+    out = Path(out_dir)
+    if output_format == "parquet":
+        import json
+
+        target = out / "pairs.parquet"
+        write_parquet(target, [json.loads(line) for line in dataset.lines()])
+    else:
+        target = out / "pairs.jsonl"
+        with atomic_writer(target) as fh:
+            for line in dataset.lines():
+                fh.write(line)
+    manifest = dict(dataset.manifest, pairs_file=target.name)
+    write_json(out / "manifest.json", manifest)
+    return target
+
+
+def parse_to_dataset(inputs: list[Path], out_dir: Path, persona_speaker: str | None = None,
+                     options: ParseOptions | None = None,
+                     warn: Callable[[str], None] = lambda _: None) -> Path:
+    """The Python form of ``k2d parse``: returns the written pairs file."""
+    options = options or ParseOptions()
+    if persona_speaker is not None:
+        options = replace(options, persona_speaker=persona_speaker)
+    dataset = build_dataset([Path(p) for p in inputs], options, warn)
+    return write_dataset(dataset, out_dir, options.output_format)

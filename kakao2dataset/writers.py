@@ -1,0 +1,103 @@
+"""Writing outputs: atomically (temp file in the same folder, then ``os.replace``), as UTF-8
+JSONL with Korean unescaped, or Parquet; and the pair record schema.
+
+A crash or an error midway never leaves a half-written file behind, and never touches inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+from kakao2dataset.model import TurnPair
+from kakao2dataset.speakers import DEFAULT_TOKENS, SpeakerTokens, render_example, render_prompt
+
+PAIR_FIELDS = (
+    "id", "session", "split", "context", "response", "prompt", "text",
+    "source", "first_line", "last_line", "start", "end",
+)
+
+
+def pair_record(pair: TurnPair, tokens: SpeakerTokens = DEFAULT_TOKENS) -> dict:
+    """The canonical JSON form of a pair (see README "Pair schema")."""
+    return {
+        "id": pair.id,
+        "session": pair.session,
+        "split": pair.split,
+        "context": [{"role": role, "text": text} for role, text in pair.context],
+        "response": pair.response,
+        "prompt": render_prompt(pair.context, tokens),
+        "text": render_example(pair.context, pair.response, tokens),
+        "source": pair.source,
+        "first_line": pair.first_line,
+        "last_line": pair.last_line,
+        "start": pair.start.isoformat(timespec="seconds"),
+        "end": pair.end.isoformat(timespec="seconds"),
+    }
+
+
+def dumps(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path, mode: str = "w") -> Iterator[IO]:
+    """Open a temp file beside ``path``; on success rename it over ``path``, on error delete it.
+    ``path == "-"`` writes to stdout instead."""
+    if str(path) == "-":
+        yield sys.stdout if "b" not in mode else sys.stdout.buffer
+        return
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_jsonl(path: str | Path, records: Iterable[dict]) -> int:
+    count = 0
+    with atomic_writer(path) as fh:
+        for record in records:
+            fh.write(dumps(record) + "\n")
+            count += 1
+    return count
+
+
+def read_jsonl(path: str | Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    from kakao2dataset.errors import K2DError
+
+                    raise K2DError(f"not valid JSON ({exc.msg})", path=str(path), line=number) from exc
+
+
+def write_json(path: str | Path, data: dict) -> None:
+    with atomic_writer(path) as fh:
+        fh.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")
+
+
+def write_parquet(path: str | Path, records: list[dict]) -> None:
+    import polars as pl
+
+    frame = pl.DataFrame(records)
+    with atomic_writer(path, "wb") as fh:
+        frame.write_parquet(fh)
