@@ -1,0 +1,60 @@
+"""Street (도로명) and lot (지번) addresses, apartment 동·호, and car plates.
+
+Addresses in chat are partial (``테헤란로 123``, ``101동 1203호``); the identifying part is the
+building number or the 동·호, so the rule needs a road/lot word *with a number*. A district
+name alone (``강남``) stays (pii.md §2.1). ``X로 3`` is also "to X, 3 …": the number must not be
+followed by a unit (시, 분, 명, 번, 원, …) and ``으로`` is never a road. Plates use the closed set
+of Hangul letters on Korean plates, so ``25도 1234`` style accidents are rare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from kakao2dataset.anonymize.spans import Span
+
+_UNITS = r"(?!\s?(?:시|분|초|번|개|명|원|살|년|월|일|주|층|시간|등|위|차|회|배|잔|병|인|cm|km|kg|m\b|%|:|\.\d|,\d))"
+_REGION = r"(?:(?:[\p{Hangul}]{1,6}(?:특별시|광역시|특별자치시|특별자치도|시|도)|서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주)\s)?(?:[\p{Hangul}]{1,6}(?:구|군|시)\s)?(?:[\p{Hangul}]{1,5}(?:읍|면)\s)?"
+_ROAD = regex.compile(
+    rf"(?<![\p{{Hangul}}]){_REGION}(?P<road>[\p{{Hangul}}0-9]{{1,12}}(?:대로|로|길))\s?"
+    rf"(?:\d{{1,3}}번?길\s?)?(?:지하\s?)?\d{{1,4}}(?:-\d{{1,4}})?(?![0-9]){_UNITS}"
+)
+_LOT = regex.compile(
+    rf"(?<![\p{{Hangul}}]){_REGION}[\p{{Hangul}}0-9]{{1,8}}(?:동|리|가)\s?(?:산\s?)?"
+    rf"(?:\d{{1,4}}-\d{{1,4}}|\d{{1,4}}\s?번지)(?![0-9]){_UNITS}"
+)
+_LOT_WITH_DISTRICT = regex.compile(
+    rf"(?<![\p{{Hangul}}])[\p{{Hangul}}]{{1,6}}(?:구|군|시|읍|면)\s[\p{{Hangul}}0-9]{{1,8}}(?:동|리|가)\s?\d{{1,4}}(?![0-9]){_UNITS}"
+)
+_UNIT = regex.compile(
+    r"(?:[\p{Hangul}A-Za-z0-9]{1,15}(?:아파트|빌라|오피스텔|맨션|타워|빌|하이츠|자이|래미안|힐스테이트|푸르지오)\s?)?"
+    r"(?<![0-9])\d{1,4}\s?동\s?\d{1,4}\s?호"
+)
+_PLATE = regex.compile(
+    r"(?<![0-9\p{Hangul}])(?:(?:서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주)\s?)?"
+    r"\d{2,3}\s?[가나다라마거너더러머버서어저고노도로모보소오조구누두루무부수우주바사아자배하허호]\s?\d{4}"
+    r"(?![0-9])(?!\s?(?:원|억|만|명|개|번|년|년도|km|m))"
+)
+
+
+def find_address(text: str, context: str = "") -> Iterator[Span]:
+    """``서울 강남구 테헤란로 123``, ``동부리 388-2``, ``OO아파트 101동 1203호``."""
+    for m in _UNIT.finditer(text):
+        yield Span(m.start(), m.end(), "ADDRESS", 0.9)
+    for m in _ROAD.finditer(text):
+        if not m.group("road").endswith("으로"):
+            yield Span(m.start(), m.end(), "ADDRESS", 0.8)
+    for pattern in (_LOT, _LOT_WITH_DISTRICT):
+        for m in pattern.finditer(text):
+            yield Span(m.start(), m.end(), "ADDRESS", 0.7)
+
+
+def find_plate(text: str, context: str = "") -> Iterator[Span]:
+    """``12가 3456``, ``123가4567``, ``서울 12가 3456``."""
+    for m in _PLATE.finditer(text):
+        yield Span(m.start(), m.end(), "PLATE", 0.9)
+
+
+PLACE_DETECTORS = (find_address, find_plate)

@@ -1,0 +1,193 @@
+"""The public anonymizer: one instance per export, so third-party ``<NAME_k>`` stay consistent.
+
+Per message: fold a detection copy (:mod:`.normalize`), claim spans in priority order — allow
+list, deny list, e-mail/URL, number types, IP, addresses, plates, speakers, third-party names —
+map the claims back to the original text and replace them, then run the leak guard on the result.
+
+>>> anon = Anonymizer(speakers={"김민지": "<PERSONA>"}, config=AnonymizerConfig(name_detection=False))
+>>> anon.anonymize_text("민지야 010-1234-5678로 전화해")
+'<PERSONA>야 <PHONE>로 전화해'
+>>> anon.stats()['replaced']
+{'PHONE': 1, 'SPEAKER': 1}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+
+import regex
+
+from kakao2dataset.anonymize.address import PLACE_DETECTORS
+from kakao2dataset.anonymize.config import AnonymizerConfig
+from kakao2dataset.anonymize.guard import guard
+from kakao2dataset.anonymize.names import NameBook, NameFinder, compile_names, speaker_variants
+from kakao2dataset.anonymize.normalize import Normalized, normalize
+from kakao2dataset.anonymize.spans import Claims, Span
+from kakao2dataset.anonymize.split import MAX_CHAIN, forced_spans, tail
+from kakao2dataset.anonymize.structured import NUMBER_DETECTORS
+from kakao2dataset.anonymize.web import find_email, find_ip, find_url
+from kakao2dataset.model import Message
+
+_DETECTORS = (find_email, find_url, *NUMBER_DETECTORS, find_ip, *PLACE_DETECTORS)
+
+
+class Anonymizer:
+    """Replace PII in messages; see the package docstring for the API and the choices made."""
+
+    def __init__(
+        self,
+        config: AnonymizerConfig | None = None,
+        speakers: Mapping[str, str] | None = None,
+        nicknames: Mapping[str, Iterable[str]] | None = None,
+        kiwi=None,
+    ) -> None:
+        self.config = config or AnonymizerConfig()
+        self.counts: Counter[str] = Counter()
+        self.flagged = 0
+        self.book = NameBook()
+        self._speaker_of: dict[str, str] = {}
+        for display, placeholder in (speakers or {}).items():
+            for form in speaker_variants(display, (nicknames or {}).get(display, ())):
+                self._speaker_of.setdefault(form, placeholder)
+                self._speaker_of.setdefault(form.lower(), placeholder)
+        self._speaker_re = compile_names(self._speaker_of)
+        self._allow_re = self._words(self.config.allow)
+        self._deny_re = self._words(self.config.deny)
+        protected = {*self.config.allow, *self._speaker_of}
+        self._names = NameFinder(self.book, protected, kiwi=kiwi)
+        if kiwi is not None or self.config.name_detection:
+            self._register_user_words()
+
+    # ----------------------------------------------------------------- public API
+    def anonymize_text(self, text: str, context: str = "") -> str:
+        """Anonymize one text; ``context`` (the previous message) only supplies cue words."""
+        return self._process(text, context)
+
+    def anonymize_message(self, message: Message, context: str = "") -> Message:
+        """Same message with anonymized text (system lines and media placeholders included)."""
+        return dataclasses.replace(message, text=self._process(message.text, context))
+
+    def anonymize_messages(self, messages: Iterable[Message]) -> Iterator[Message]:
+        """Stream form. Holds back at most a few messages while a trailing digit fragment may
+        continue in the next one, so numbers split over consecutive messages are caught."""
+        window: list[Message] = []
+        context = ""
+        for message in messages:
+            window.append(message)
+            if self.config.cross_message and len(window) < MAX_CHAIN and tail(message.text):
+                continue
+            yield from self._flush(window, context)
+            context, window = window[-1].text, []
+        yield from self._flush(window, context)
+
+    def stats(self) -> dict:
+        """For the manifest: replacements per type (never values) and lines the guard acted on."""
+        return {"replaced": dict(sorted(self.counts.items())), "leak_guard_flagged": self.flagged}
+
+    # ----------------------------------------------------------------- internals
+    def _flush(self, window: list[Message], context: str) -> Iterator[Message]:
+        forced = forced_spans([m.text for m in window]) if self.config.cross_message else []
+        for i, message in enumerate(window):
+            text = self._process(message.text, context, forced[i] if forced else ())
+            context = message.text
+            yield dataclasses.replace(message, text=text)
+
+    def _process(self, text: str, context: str = "", forced=()) -> str:
+        if not text:
+            return text
+        norm = normalize(text)
+        claims = self._claim(norm, normalize(context).text if context else "", forced)
+        out = self._replace(norm, claims)
+        return self._guard(out)
+
+    def _claim(self, norm: Normalized, context: str, forced) -> Claims:
+        t, claims, disabled = norm.text, Claims(), set(self.config.disabled)
+        for pattern, kind in ((self._allow_re, "ALLOW"), (self._deny_re, "DENY")):
+            if pattern is not None:
+                for m in pattern.finditer(t):
+                    claims.add(Span(m.start(), m.end(), kind, 1.0))
+        for start, end, kind in forced:
+            claims.add(Span(start, end, kind, 1.0))
+        for detect in _DETECTORS:
+            for span in detect(t, context):
+                if span.kind not in disabled:
+                    claims.add(span)
+        if self._speaker_re is not None and "SPEAKER" not in disabled:
+            for m in self._speaker_re.finditer(t):
+                ph = self._speaker_of.get(m.group()) or self._speaker_of[m.group().lower()]
+                claims.add(Span(m.start(), m.end(), "SPEAKER", 1.0, placeholder=ph))
+        if self.config.name_detection and "NAME" not in disabled:
+            for span in self._names.find(t, claims):
+                if self.config.foreign_names or not span.key.isascii():
+                    claims.add(span)
+        return claims
+
+    def _replace(self, norm: Normalized, claims: Claims) -> str:
+        pieces: list[tuple[int, int, str]] = []
+        for span in sorted(claims.spans, key=lambda s: s.start):
+            if span.kind == "ALLOW":
+                continue
+            if span.kind == "NAME":
+                n = self.book.learn(norm.text[span.start : span.end], span.key)
+                if " " not in span.key:
+                    self.book.learn(span.key, span.key)
+                repl = self.config.placeholders["NAME"].format(n=n)
+            else:
+                repl = span.placeholder or self.config.placeholders[span.kind]
+            self.counts[span.kind] += 1
+            pieces.append((*norm.original_span(span.start, span.end), repl))
+        out = norm.original
+        for start, end, repl in reversed(pieces):
+            out = out[:start] + repl + out[end:]
+        return out
+
+    def _guard(self, text: str) -> str:
+        names = self._guard_names()
+        out, hits = guard(
+            text,
+            names,
+            self.config.placeholders["NUMBER"],
+            self._name_placeholder,
+            self.config.placeholders,
+            replace=self.config.leak_guard == "replace",
+        )
+        if hits:
+            self.flagged += 1
+            self.counts.update(f"GUARD_{kind}" for kind in hits)
+        return out
+
+    def _guard_names(self) -> regex.Pattern | None:
+        forms = [f for f in (*self._speaker_of, *self.book.surfaces) if len(f) >= 2]
+        forms = [f for f in forms if f not in self.config.allow]
+        key = len(forms)
+        if getattr(self, "_guard_key", None) != key:
+            alternation = "|".join(regex.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+            self._guard_re = regex.compile(rf"(?i:{alternation})") if alternation else None
+            self._guard_key = key
+        return self._guard_re
+
+    def _name_placeholder(self, surface: str) -> str:
+        ph = self._speaker_of.get(surface) or self._speaker_of.get(surface.lower())
+        if ph:
+            return ph
+        key = self.book.surfaces.get(surface, surface)
+        return self.config.placeholders["NAME"].format(n=self.book.learn(surface, key))
+
+    @staticmethod
+    def _words(words: Iterable[str]) -> regex.Pattern | None:
+        words = [w for w in words if w]
+        if not words:
+            return None
+        return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+    def _register_user_words(self) -> None:
+        """Teach Kiwi the speakers' names so it does not split them (``하은아`` → 하/은/아)."""
+        try:
+            kiwi = self._names.kiwi
+        except ImportError:  # pragma: no cover - kiwipiepy is a core dependency
+            return
+        for form in self._speaker_of:
+            if regex.fullmatch(r"[가-힣]{2,5}", form):
+                kiwi.add_user_word(form, "NNP")

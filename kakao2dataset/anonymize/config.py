@@ -1,0 +1,70 @@
+"""Settings of the anonymizer. YAML (``anonymize:`` in a persona file) maps onto these fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Every PII type the anonymizer knows, in detection priority order (earlier wins an overlap).
+PII_TYPES = (
+    "DENY", "EMAIL", "URL", "RRN", "CARD", "PHONE", "BRN", "PASSPORT", "LICENSE", "ACCOUNT",
+    "IP", "ADDRESS", "PLATE", "SPEAKER", "NAME", "NUMBER",
+)  # fmt: skip
+
+
+def default_placeholders() -> dict[str, str]:
+    """``<PHONE>``, ``<RRN>``, … and ``<NAME_{n}>`` (``n`` = order of first appearance)."""
+    ph = {t: f"<{t}>" for t in PII_TYPES if t not in ("SPEAKER", "NAME")}
+    ph["DENY"] = "<REDACTED>"
+    ph["NAME"] = "<NAME_{n}>"
+    return ph
+
+
+@dataclass
+class AnonymizerConfig:
+    """How messages are anonymized. Counts are always kept per type, never values."""
+
+    placeholders: dict[str, str] = field(
+        default_factory=default_placeholders,
+        metadata={"help": "PII type → replacement text; NAME must contain {n}."},
+    )
+    allow: list[str] = field(
+        default_factory=list,
+        metadata={"help": "Words never replaced (e.g. a pet or shop name the detector mistakes)."},
+    )
+    deny: list[str] = field(
+        default_factory=list,
+        metadata={"help": "Words always replaced by the DENY placeholder (nicknames, a workplace)."},
+    )
+    name_detection: bool = field(
+        default=True,
+        metadata={"help": "Find third-party names (kiwipiepy). Off: only speakers and deny list."},
+    )
+    foreign_names: bool = field(
+        default=True,
+        metadata={"help": "Also English first names / Mr. X and Japanese names before さん/くん/…"},
+    )
+    cross_message: bool = field(
+        default=True,
+        metadata={"help": "In anonymize_messages, join digit fragments split over consecutive messages."},
+    )
+    leak_guard: str = field(
+        default="replace",
+        metadata={"help": "'replace': replace surviving 7+ digit runs, e-mails, URLs, known names and "
+                  "flag the line; 'flag': only flag and count (for audits)."},
+    )
+    disabled: list[str] = field(
+        default_factory=list,
+        metadata={"help": "PII types to skip (e.g. ['ADDRESS']); the leak guard still runs."},
+    )
+
+    def __post_init__(self) -> None:
+        merged = default_placeholders()
+        merged.update(self.placeholders)
+        self.placeholders = merged
+        if "{n}" not in self.placeholders["NAME"]:
+            raise ValueError("placeholders['NAME'] must contain '{n}'")
+        if self.leak_guard not in ("replace", "flag"):
+            raise ValueError("leak_guard must be 'replace' or 'flag'")
+        unknown = set(self.disabled) - set(PII_TYPES)
+        if unknown:
+            raise ValueError(f"unknown PII types in disabled: {sorted(unknown)}")

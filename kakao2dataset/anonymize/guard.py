@@ -1,0 +1,72 @@
+"""The leak guard: a last look at the *output* that fails closed.
+
+Whatever the detectors missed, a run of 7+ digits, an e-mail, a URL or a known name must not reach
+a dataset. The guard folds the output again (full-width digits, zero-width splits), and each hit is
+replaced (or only flagged, in audit mode) and the line counted. Dates (``2024-11-24``,
+``20241124``), money (``15000000원``) and numbers after an order/tracking cue are not identifiers.
+
+>>> guard("코드 8812345 확인", None, "<NUMBER>")
+('코드 <NUMBER> 확인', ['NUMBER'])
+>>> guard("2024-11-24 15000000원", None, "<NUMBER>")
+('2024-11-24 15000000원', [])
+"""
+
+from __future__ import annotations
+
+import regex
+
+from kakao2dataset.anonymize.normalize import normalize
+from kakao2dataset.anonymize.validators import digits_of, yyyymmdd_date
+from kakao2dataset.anonymize.web import EMAIL, URL
+
+_DIGIT_RUN = regex.compile(r"(?<![0-9])[0-9]+(?:(?:[-.]|\s-\s|\s(?=[0-9]{3}))[0-9]+)*(?![0-9])")
+_MONEY_AFTER = regex.compile(r"^\s?(?:원|만|천|억|달러|불|엔|위안|유로|won|krw|usd)", regex.IGNORECASE)
+_ORDER_BEFORE = regex.compile(r"(?:주문|송장|운송장|택배|배송|order|영수증|승인번호|예약번호)[^0-9]{0,12}$", regex.IGNORECASE)
+
+
+def _exempt(text: str, m: regex.Match) -> bool:
+    if len(digits_of(m.group())) < 7:
+        return True
+    if all(yyyymmdd_date(digits_of(chunk)) for chunk in m.group().split()):
+        return True
+    if _MONEY_AFTER.match(text[m.end() : m.end() + 6]) or text[max(0, m.start() - 1) : m.start()] in "₩$":
+        return True
+    return _ORDER_BEFORE.search(text[max(0, m.start() - 20) : m.start()]) is not None
+
+
+def guard(
+    text: str,
+    names: regex.Pattern | None,
+    number_placeholder: str,
+    name_placeholder=None,
+    placeholders: dict[str, str] | None = None,
+    replace: bool = True,
+) -> tuple[str, list[str]]:
+    """Return ``(text, kinds_hit)``; ``name_placeholder(surface)`` gives a name's replacement."""
+    norm = normalize(text)
+    hits: list[tuple[int, int, str, str]] = []
+    for m in _DIGIT_RUN.finditer(norm.text):
+        if not _exempt(norm.text, m):
+            hits.append((m.start(), m.end(), "NUMBER", number_placeholder))
+    for kind, pattern in (("EMAIL", EMAIL), ("URL", URL)):
+        for m in pattern.finditer(norm.text):
+            hits.append((m.start(), m.end(), kind, (placeholders or {}).get(kind, f"<{kind}>")))
+    if names is not None and name_placeholder is not None:
+        for m in names.finditer(norm.text):
+            hits.append((m.start(), m.end(), "NAME", name_placeholder(m.group())))
+    hits = _non_overlapping(hits)
+    if not replace or not hits:
+        return text, [h[2] for h in hits]
+    out = text
+    for start, end, _kind, repl in sorted(hits, reverse=True):
+        o_start, o_end = norm.original_span(start, end)
+        out = out[:o_start] + repl + out[o_end:]
+    return out, [h[2] for h in hits]
+
+
+def _non_overlapping(hits: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    kept: list[tuple[int, int, str, str]] = []
+    for h in sorted(hits, key=lambda h: (h[0], -(h[1] - h[0]))):
+        if not kept or h[0] >= kept[-1][1]:
+            kept.append(h)
+    return kept

@@ -1,0 +1,43 @@
+"""Word lists for name detection. Small on purpose: each list is a rule you can read.
+
+Sources: surnames from the 2015 census ranking (the ~100 most common cover > 99 % of people,
+pii.md §3.1); everything else is common chat vocabulary written for this project.
+"""
+
+from __future__ import annotations
+
+SURNAMES = frozenset(
+    ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황", "안", "송", "전", "홍", "유", "고", "문", "양", "손", "배", "백", "허", "남", "심", "노", "하", "곽", "성", "차", "주", "우", "구", "민", "류", "나", "진", "지", "엄", "채", "원", "천", "방", "공", "현", "함", "변", "염", "여", "추", "도", "소", "석", "선", "설", "마", "길", "연", "위", "표", "명", "기", "반", "라", "왕", "금", "옥", "육", "인", "맹", "제", "모", "탁", "국", "어", "은", "편", "용", "예", "경", "봉", "사", "부", "가", "복", "태", "목", "형", "피", "두", "감", "음", "빈", "동", "온", "호", "범", "좌", "팽", "승", "간", "상", "갈", "서", "시", "견", "당", "화", "창", "옹"]
+)
+TWO_SYLLABLE_SURNAMES = frozenset(["남궁", "선우", "제갈", "황보", "독고", "사공", "서문", "동방", "어금", "망절"])
+
+# Titles and honorifics that follow a name: ``이 대리님``, ``민수 형``, ``지현 언니``.
+TITLES = (
+    "대리", "과장", "부장", "차장", "팀장", "실장", "사장", "이사", "상무", "전무", "주임", "사원",
+    "선생", "교수", "원장", "감독", "코치", "작가", "기자", "변호사", "의사", "간호사", "박사",
+    "선배", "후배", "씨", "님", "쌤", "형", "오빠", "누나", "언니",
+)  # fmt: skip
+
+# Particles and euphonic 이 seen after names, longest first for stripping.
+PARTICLES = tuple(sorted(
+    ["야", "아", "이", "가", "씨", "님", "은", "는", "을", "를", "도", "만", "의", "랑", "이랑", "한테", "에게", "께", "께서", "이가", "이는", "이도", "이를", "이랑", "이한테", "이네", "이랑은", "이한테도", "이에게", "이의", "이야", "이지", "이고", "이나", "이만", "이처럼", "처럼", "보다", "하고", "이하고", "네", "네서", "이네서", "쌤", "선배", "형", "오빠", "누나", "언니"], key=len, reverse=True))
+
+# NNP (proper noun) that is not a person: places end in these, brands are listed.
+PLACE_SUFFIXES = (
+    "역", "시", "군", "읍", "면", "로", "길", "산", "강", "천", "섬", "항", "점", "관", "청", "당",
+    "국", "은행", "마트", "학교", "대학", "대학교", "병원", "공원", "카페", "센터", "아파트", "빌딩",
+    "호텔", "백화점", "시장", "터미널", "공항", "교회", "성당", "회사",
+)  # fmt: skip
+# Also end given names (민구, 지원, 유리): a place only when the word does not start with a surname.
+WEAK_PLACE_SUFFIXES = ("구", "동", "리", "도", "원")
+NOT_PEOPLE = frozenset(
+    ["카톡", "카카오", "카카오톡", "네이버", "구글", "유튜브", "인스타", "인스타그램", "페북", "페이스북", "트위터", "스타벅스", "쿠팡", "배민", "요기요", "넷플릭스", "토스", "삼성", "애플", "엘지", "현대", "기아", "이마트", "홈플러스", "다이소", "올리브영", "편의점", "서울", "부산", "대구", "인천", "광주", "대전", "울산", "세종", "제주", "경기", "강원", "충북", "충남", "전북", "전남", "경북", "경남", "강남", "홍대", "신촌", "판교", "명동", "이태원", "잠실", "한국", "일본", "미국", "중국", "영국", "프랑스", "독일", "캐나다", "호주", "대만", "태국", "베트남", "유럽", "아시아", "한강", "남산", "롯데", "신세계", "지에스", "씨유", "메가박스", "씨지브이", "지브이", "맥도날드", "버거킹", "롯데리아", "이디야", "투썸", "빽다방", "메가커피", "컴포즈", "배스킨라빈스", "파리바게트", "뚜레쥬르", "지하철", "버스", "택시", "코로나", "크리스마스", "추석", "설날", "월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일", "ㅋㅋ", "ㅎㅎ", "카뱅", "케뱅", "국민", "신한", "우리", "하나", "농협", "기업", "새마을", "신협", "우체국", "수협", "씨티", "에이", "비", "씨", "오늘", "내일", "모레", "어제", "아까", "이따", "지금", "진짜", "정말", "대박", "헐", "아니", "그냥", "근데", "그래서", "그리고", "우리", "너희"]
+)
+# Nouns people call out to (``친구야``, ``엄마``) that are not names.
+ADDRESS_TERMS = frozenset(
+    ["엄마", "아빠", "친구", "자기", "여보", "오빠", "언니", "누나", "형", "동생", "애기", "아가", "얘", "님", "선생", "선생님", "할머니", "할아버지", "이모", "삼촌", "고모", "아들", "딸", "남편", "아내", "여친", "남친", "자식", "인간", "사람", "바보", "멍청", "강아지", "고양이", "애들", "얘들", "여러분", "짝꿍", "베프", "주인", "손님", "사장", "아저씨", "아줌마", "학생", "님들", "하늘", "바다", "세상", "인생", "신이시여"]
+)
+
+ENGLISH_NAMES = frozenset(
+    ["James", "John", "Robert", "Michael", "William", "David", "Richard", "Joseph", "Thomas", "Charles", "Daniel", "Matthew", "Anthony", "Mark", "Paul", "Steven", "Andrew", "Kevin", "Brian", "George", "Edward", "Ryan", "Jacob", "Eric", "Jason", "Justin", "Brandon", "Tyler", "Aaron", "Adam", "Nathan", "Kyle", "Peter", "Sean", "Luke", "Jack", "Henry", "Noah", "Liam", "Ethan", "Lucas", "Mason", "Logan", "Oliver", "Mary", "Patricia", "Jennifer", "Linda", "Elizabeth", "Barbara", "Susan", "Jessica", "Sarah", "Karen", "Nancy", "Lisa", "Betty", "Sandra", "Ashley", "Emily", "Donna", "Michelle", "Amanda", "Melissa", "Stephanie", "Rebecca", "Laura", "Sharon", "Cynthia", "Amy", "Anna", "Angela", "Emma", "Olivia", "Sophia", "Ava", "Isabella", "Mia", "Charlotte", "Amelia", "Harper", "Evelyn", "Abigail", "Ella", "Grace", "Chloe", "Lily", "Hannah", "Zoe", "Natalie", "Julia", "Rachel", "Megan", "Lauren", "Alice", "Claire", "Kate", "Katie", "Sophie", "Tom", "Mike", "Chris", "Alex", "Sam", "Ben", "Dan", "Tim", "Jake", "Nick", "Josh", "Matt", "Jenny", "Kelly", "Sally", "Lucy", "Jane", "Helen", "Minji", "Jiwoo", "Jimin", "Seojun", "Hayoon", "Jiho", "Yuna", "Sujin", "Minsu", "Junho", "Hyejin", "Jisoo", "Eunji", "Sora"]
+)

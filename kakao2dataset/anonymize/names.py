@@ -1,0 +1,202 @@
+"""Person names: the two speakers (known from the export) and third parties in the text.
+
+Speakers are caught by dictionary: every form people actually type (full name, given name
+without a one-syllable surname, English first name, nicknames) followed by anything, so
+``민지야``/``민지가``/``민지씨`` all match. Only the name part is replaced and the particle is
+kept (``민지야`` → ``<PERSONA>야``): the particle is grammar the model should learn, and 야/아,
+가/이 were chosen by the real name, so a serving app that fills the placeholder back in with that
+name gets correct Korean.
+
+Third parties need a morphological analyzer (kiwipiepy), which runs at ~0.3 MB/s — far too slow
+for every message. So Kiwi sees each distinct Hangul word (eojeol) once, alone, and the verdict
+is cached: chat vocabulary is Zipfian, so after the first few thousand messages almost every word
+is a cache hit. A word yields a name when Kiwi tags a proper noun (NNP) that is not a place or
+brand, a noun followed by a vocative particle (``하늘아``), or a surname followed by a title
+(``김대리``). A name found once is remembered and replaced everywhere after (``NameBook``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import regex
+
+from kakao2dataset.anonymize.lexicon import (
+    ADDRESS_TERMS,
+    ENGLISH_NAMES,
+    NOT_PEOPLE,
+    PLACE_SUFFIXES,
+    SURNAMES,
+    TITLES,
+    TWO_SYLLABLE_SURNAMES,
+    WEAK_PLACE_SUFFIXES,
+)
+from kakao2dataset.anonymize.spans import Claims, Span
+
+_HANGUL_RUN = regex.compile(r"[가-힣]{2,12}")
+_BRACKETS = regex.compile(r"[\(\[\{（【<「].*?[\)\]\}）】>」]")
+_JOB_TITLES = "대리|과장|부장|차장|팀장|실장|사장|주임|선생님|교수님|원장님|감독님|코치님|작가님|기자님|변호사님|박사님"
+_SURNAME_TITLE = regex.compile(rf"(?<![가-힣])([{''.join(sorted(SURNAMES))}])\s?(?=(?:{_JOB_TITLES}))")
+_ENGLISH = regex.compile(
+    r"(?<![A-Za-z])(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s[A-Z][a-z]+|(?:"
+    + "|".join(sorted(ENGLISH_NAMES, key=len, reverse=True))
+    + r"))(?![a-z])"
+)
+_JAPANESE = regex.compile(
+    r"(?:[\p{Han}々]{1,4}|[ァ-ヺー]{2,8}|[ぁ-ゖ]{2,4})(?=さん|くん|君|ちゃん|様|先輩|先生|氏)"
+)
+
+
+def name_key(name: str) -> str:
+    """The identity of a Korean name: ``김민지`` → ``민지``, ``남궁민수`` → ``민수``, ``민지`` → ``민지``."""
+    if len(name) == 3 and name[0] in SURNAMES:
+        return name[1:]
+    if len(name) == 4 and name[:2] in TWO_SYLLABLE_SURNAMES:
+        return name[2:]
+    return name
+
+
+def speaker_variants(display: str, nicknames: Iterable[str] = ()) -> list[str]:
+    """Forms of a display name people type in chat, longest first.
+
+    >>> speaker_variants("김민지 (회사)", ["밍지"])
+    ['김민지', '민지', '밍지']
+    >>> speaker_variants("Minji Kim")
+    ['Minji Kim', 'Minji']
+    """
+    core = _BRACKETS.sub(" ", display).strip() or display.strip()
+    forms = {core, *(n.strip() for n in nicknames if n.strip())}
+    for token in core.split():
+        if regex.fullmatch(r"[가-힣]{2,5}", token):
+            forms.update({token, name_key(token)})
+        elif regex.fullmatch(r"[A-Za-z][A-Za-z'-]{1,}", token):
+            forms.add(token)
+    if regex.fullmatch(r"[A-Za-z][A-Za-z'-]+(?:\s[A-Za-z][A-Za-z'-]+)+", core):
+        forms.discard(core.split()[-1])  # an English surname alone is too common a word
+    forms = {f for f in forms if len(f) >= 2}
+    return sorted(forms, key=lambda f: (-len(f), f))
+
+
+def _alternation(forms: Iterable[str]) -> str:
+    return "|".join(regex.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+
+def compile_names(forms: Iterable[str]) -> regex.Pattern | None:
+    """One pattern for many names; Hangul names must not continue a Hangul word on the left,
+    Latin names are whole words (case-insensitive)."""
+    forms = list(forms)
+    if not forms:
+        return None
+    return regex.compile(
+        rf"(?<![가-힣])(?:{_alternation(forms)})|(?<![A-Za-z])(?i:{_alternation(f for f in forms if f.isascii())})(?![A-Za-z])"
+        if any(f.isascii() for f in forms)
+        else rf"(?<![가-힣])(?:{_alternation(forms)})"
+    )
+
+
+class NameBook:
+    """Third-party names of one export: key → ``<NAME_k>`` in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.surfaces: dict[str, str] = {}  # surface form → key
+        self._pattern: regex.Pattern | None = None
+        self._dirty = False
+
+    def learn(self, surface: str, key: str) -> int:
+        if key not in self.index:
+            self.index[key] = len(self.index) + 1
+        if len(surface) >= 2 and surface not in self.surfaces:
+            self.surfaces[surface] = key
+            self._dirty = True
+        return self.index[key]
+
+    def pattern(self) -> regex.Pattern | None:
+        if self._dirty:
+            self._pattern = compile_names(self.surfaces)
+            self._dirty = False
+        return self._pattern
+
+
+class NameFinder:
+    """Third-party name detector (see module docstring); ``kiwi=None`` builds one lazily."""
+
+    def __init__(self, book: NameBook, protected: Iterable[str] = (), kiwi=None, cache_size: int = 200_000):
+        self.book = book
+        self.protected = frozenset(protected)  # allow-list words and speakers' forms
+        self._kiwi = kiwi
+        self._cache: dict[str, tuple[int, int, str] | None] = {}
+        self._cache_size = cache_size
+
+    @property
+    def kiwi(self):
+        if self._kiwi is None:
+            from kiwipiepy import Kiwi
+
+            self._kiwi = Kiwi()
+        return self._kiwi
+
+    def find(self, text: str, claims: Claims) -> Iterator[Span]:
+        """Yield name spans in ``text`` that do not overlap ``claims`` (key set on each)."""
+        yield from self._known(text)
+        for m in _SURNAME_TITLE.finditer(text):
+            title = regex.match(_JOB_TITLES, text[m.end() :].lstrip())
+            yield Span(m.start(1), m.end(1), "NAME", 0.7, key=m.group(1) + " " + title.group())
+        for m in _ENGLISH.finditer(text):
+            yield Span(m.start(), m.end(), "NAME", 0.6, key=m.group())
+        for m in _JAPANESE.finditer(text):
+            yield Span(m.start(), m.end(), "NAME", 0.7, key=m.group())
+        runs = [m for m in _HANGUL_RUN.finditer(text) if claims.free(m.start(), m.end())]
+        self._analyze([m.group() for m in runs if m.group() not in self._cache])
+        for m in runs:
+            verdict = self._cache.get(m.group())
+            if verdict is not None:
+                start, end, key = verdict
+                yield Span(m.start() + start, m.start() + end, "NAME", 0.6, key=key)
+
+    def _known(self, text: str) -> Iterator[Span]:
+        pattern = self.book.pattern()
+        if pattern is not None:
+            for m in pattern.finditer(text):
+                key = self.book.surfaces.get(m.group()) or self.book.surfaces.get(m.group().lower(), "")
+                yield Span(m.start(), m.end(), "NAME", 0.9, key=key or m.group())
+
+    def _analyze(self, words: list[str]) -> None:
+        if not words:
+            return
+        if len(self._cache) > self._cache_size:
+            self._cache.clear()
+        words = list(dict.fromkeys(words))
+        for word, tokens in zip(words, self.kiwi.tokenize(words), strict=True):
+            self._cache[word] = self._verdict(word, tokens)
+
+    def _verdict(self, word: str, tokens) -> tuple[int, int, str] | None:
+        for i, tok in enumerate(tokens):
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            form, start = tok.form, tok.start
+            if word[start : start + len(form)] != form or not regex.fullmatch(r"[가-힣]+", form):
+                continue
+            if tok.tag == "NNP" and len(form) == 1 and form in SURNAMES and nxt is not None:
+                if nxt.form in TITLES and nxt.start == start + 1:
+                    return start, start + 1, form + " " + nxt.form
+                glued = form + nxt.form
+                if nxt.tag in ("NNG", "NNP") and len(nxt.form) <= 2 and word.startswith(glued, start):
+                    return start, start + len(glued), name_key(glued)
+            elif tok.tag == "NNP" and 2 <= len(form) <= 4 and self._person_like(form):
+                return start, start + len(form), name_key(form)
+            elif (
+                tok.tag in ("NNG", "NNP")
+                and nxt is not None
+                and nxt.tag == "JKV"
+                and 2 <= len(form) <= 3
+                and self._person_like(form)
+            ):
+                return start, start + len(form), name_key(form)
+        return None
+
+    def _person_like(self, form: str) -> bool:
+        if form in NOT_PEOPLE or form in self.protected or form in ADDRESS_TERMS:
+            return False
+        if len(form) >= 3 and form.endswith(PLACE_SUFFIXES):
+            return False
+        return not (len(form) >= 3 and form.endswith(WEAK_PLACE_SUFFIXES) and name_key(form) == form)

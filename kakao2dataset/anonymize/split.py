@@ -1,0 +1,75 @@
+"""Numbers split over consecutive messages: ``010`` ⏎ ``1234`` ⏎ ``5678``, ``900101-`` ⏎ ``1234568``.
+
+Each message alone holds too few digits for any rule (and 3–4 digit runs must stay: times,
+prices, room numbers), so the stream joins the trailing digit fragment of one message with the
+leading fragment of the next (through messages that are nothing but a fragment) and runs the number
+detectors on the joined string. A match — or 10+ digits in all — makes every fragment a forced
+span of that type in its own message.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from kakao2dataset.anonymize.normalize import normalize
+from kakao2dataset.anonymize.structured import NUMBER_DETECTORS
+from kakao2dataset.anonymize.validators import digits_of
+
+_TAIL = regex.compile(r"(?<![0-9A-Za-z])\+?[0-9](?:[0-9]|[ .\-](?=[0-9]))*[ .\-]?\s*$")
+_HEAD = regex.compile(r"^\s*[.\-]?\s*[0-9](?:[0-9]|[ .\-](?=[0-9]))*(?![0-9A-Za-z])")
+MAX_CHAIN = 4
+
+
+def tail(text: str) -> tuple[int, int] | None:
+    m = _TAIL.search(normalize(text).text)
+    return (m.start(), m.end()) if m else None
+
+
+def head(text: str) -> tuple[int, int] | None:
+    m = _HEAD.search(normalize(text).text)
+    return (m.start(), m.end()) if m else None
+
+
+def whole(text: str) -> bool:
+    norm = normalize(text).text
+    m = _HEAD.search(norm)
+    return m is not None and not norm[m.end() :].strip(" .-")
+
+
+def classify(fragments: list[str], context: str) -> str | None:
+    """The PII type of the joined fragments, or None. ``["010", "1234", "5678"]`` → ``PHONE``."""
+    joined = "-".join(digits_of(f) for f in fragments)
+    for detect in NUMBER_DETECTORS:
+        for span in detect(joined, context):
+            if span.start == 0 and span.end == len(joined):
+                return span.kind
+    return "NUMBER" if len(joined.replace("-", "")) >= 10 else None
+
+
+def forced_spans(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """For a window of consecutive message texts, the fragment spans (normalized coordinates of
+    each message) that belong to a number split across messages."""
+    forced: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    i = 0
+    while i < len(texts) - 1:
+        first = tail(texts[i])
+        if first is None or head(texts[i + 1]) is None:
+            i += 1
+            continue
+        parts = [(i, first)]
+        j = i + 1
+        while j < len(texts) and len(parts) < MAX_CHAIN:
+            span = head(texts[j])
+            if span is None:
+                break
+            parts.append((j, span))
+            if not whole(texts[j]) or j + 1 >= len(texts):
+                break
+            j += 1
+        norms = [normalize(texts[k]).text for k, _ in parts]
+        kind = classify([n[s:e] for n, (_, (s, e)) in zip(norms, parts, strict=False)], texts[i])
+        if kind is not None:
+            for k, (s, e) in parts:
+                forced[k].append((s, e, kind))
+        i = max(j, i + 1)
+    return forced
