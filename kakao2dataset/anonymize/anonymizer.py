@@ -163,7 +163,9 @@ class Anonymizer:
         forms = [f for f in forms if f not in self.config.allow]
         key = len(forms)
         if getattr(self, "_guard_key", None) != key:
-            alternation = "|".join(regex.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+            alternation = "|".join(
+                regex.escape(f) for f in sorted(set(forms), key=len, reverse=True)
+            )
             self._guard_re = regex.compile(rf"(?i:{alternation})") if alternation else None
             self._guard_key = key
         return self._guard_re
@@ -180,7 +182,9 @@ class Anonymizer:
         words = [w for w in words if w]
         if not words:
             return None
-        return regex.compile("|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)))
+        return regex.compile(
+            "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
+        )
 
     def _register_user_words(self) -> None:
         """Teach Kiwi the speakers' names so it does not split them (``하은아`` → 하/은/아)."""

@@ -33,7 +33,9 @@ class AnonymizerConfig:
     )
     deny: list[str] = field(
         default_factory=list,
-        metadata={"help": "Words always replaced by the DENY placeholder (nicknames, a workplace)."},
+        metadata={
+            "help": "Words always replaced by the DENY placeholder (nicknames, a workplace)."
+        },
     )
     name_detection: bool = field(
         default=True,
@@ -45,12 +47,16 @@ class AnonymizerConfig:
     )
     cross_message: bool = field(
         default=True,
-        metadata={"help": "In anonymize_messages, join digit fragments split over consecutive messages."},
+        metadata={
+            "help": "In anonymize_messages, join digit fragments split over consecutive messages."
+        },
     )
     leak_guard: str = field(
         default="replace",
-        metadata={"help": "'replace': replace surviving 7+ digit runs, e-mails, URLs, known names and "
-                  "flag the line; 'flag': only flag and count (for audits)."},
+        metadata={
+            "help": "'replace': replace surviving 7+ digit runs, e-mails, URLs, known names and "
+            "flag the line; 'flag': only flag and count (for audits)."
+        },
     )
     disabled: list[str] = field(
         default_factory=list,

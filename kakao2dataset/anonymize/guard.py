@@ -20,8 +20,12 @@ from kakao2dataset.anonymize.validators import digits_of, yyyymmdd_date
 from kakao2dataset.anonymize.web import EMAIL, URL
 
 _DIGIT_RUN = regex.compile(r"(?<![0-9])[0-9]+(?:(?:[-.]|\s-\s|\s(?=[0-9]{3}))[0-9]+)*(?![0-9])")
-_MONEY_AFTER = regex.compile(r"^\s?(?:원|만|천|억|달러|불|엔|위안|유로|won|krw|usd)", regex.IGNORECASE)
-_ORDER_BEFORE = regex.compile(r"(?:주문|송장|운송장|택배|배송|order|영수증|승인번호|예약번호)[^0-9]{0,12}$", regex.IGNORECASE)
+_MONEY_AFTER = regex.compile(
+    r"^\s?(?:원|만|천|억|달러|불|엔|위안|유로|won|krw|usd)", regex.IGNORECASE
+)
+_ORDER_BEFORE = regex.compile(
+    r"(?:주문|송장|운송장|택배|배송|order|영수증|승인번호|예약번호)[^0-9]{0,12}$", regex.IGNORECASE
+)
 
 
 def _exempt(text: str, m: regex.Match) -> bool:
@@ -29,7 +33,10 @@ def _exempt(text: str, m: regex.Match) -> bool:
         return True
     if all(yyyymmdd_date(digits_of(chunk)) for chunk in m.group().split()):
         return True
-    if _MONEY_AFTER.match(text[m.end() : m.end() + 6]) or text[max(0, m.start() - 1) : m.start()] in "₩$":
+    if (
+        _MONEY_AFTER.match(text[m.end() : m.end() + 6])
+        or text[max(0, m.start() - 1) : m.start()] in "₩$"
+    ):
         return True
     return _ORDER_BEFORE.search(text[max(0, m.start() - 20) : m.start()]) is not None
 

@@ -36,7 +36,9 @@ from kakao2dataset.anonymize.spans import Claims, Span
 _HANGUL_RUN = regex.compile(r"[가-힣]{2,12}")
 _BRACKETS = regex.compile(r"[\(\[\{（【<「].*?[\)\]\}）】>」]")
 _JOB_TITLES = "대리|과장|부장|차장|팀장|실장|사장|주임|선생님|교수님|원장님|감독님|코치님|작가님|기자님|변호사님|박사님"
-_SURNAME_TITLE = regex.compile(rf"(?<![가-힣])([{''.join(sorted(SURNAMES))}])\s?(?=(?:{_JOB_TITLES}))")
+_SURNAME_TITLE = regex.compile(
+    rf"(?<![가-힣])([{''.join(sorted(SURNAMES))}])\s?(?=(?:{_JOB_TITLES}))"
+)
 _ENGLISH = regex.compile(
     r"(?<![A-Za-z])(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s[A-Z][a-z]+|(?:"
     + "|".join(sorted(ENGLISH_NAMES, key=len, reverse=True))
@@ -121,7 +123,9 @@ class NameBook:
 class NameFinder:
     """Third-party name detector (see module docstring); ``kiwi=None`` builds one lazily."""
 
-    def __init__(self, book: NameBook, protected: Iterable[str] = (), kiwi=None, cache_size: int = 200_000):
+    def __init__(
+        self, book: NameBook, protected: Iterable[str] = (), kiwi=None, cache_size: int = 200_000
+    ):
         self.book = book
         self.protected = frozenset(protected)  # allow-list words and speakers' forms
         self._kiwi = kiwi
@@ -158,7 +162,9 @@ class NameFinder:
         pattern = self.book.pattern()
         if pattern is not None:
             for m in pattern.finditer(text):
-                key = self.book.surfaces.get(m.group()) or self.book.surfaces.get(m.group().lower(), "")
+                key = self.book.surfaces.get(m.group()) or self.book.surfaces.get(
+                    m.group().lower(), ""
+                )
                 yield Span(m.start(), m.end(), "NAME", 0.9, key=key or m.group())
 
     def _analyze(self, words: list[str]) -> None:
@@ -180,17 +186,20 @@ class NameFinder:
                 if nxt.form in TITLES and nxt.start == start + 1:
                     return start, start + 1, form + " " + nxt.form
                 glued = form + nxt.form
-                if nxt.tag in ("NNG", "NNP") and len(nxt.form) <= 2 and word.startswith(glued, start):
+                if (
+                    nxt.tag in ("NNG", "NNP")
+                    and len(nxt.form) <= 2
+                    and word.startswith(glued, start)
+                ):
                     return start, start + len(glued), name_key(glued)
-            elif tok.tag == "NNP" and 2 <= len(form) <= 4 and self._person_like(form):
-                return start, start + len(form), name_key(form)
-            elif (
+            nnp_name = tok.tag == "NNP" and len(form) <= 4
+            vocative = (
                 tok.tag in ("NNG", "NNP")
                 and nxt is not None
                 and nxt.tag == "JKV"
-                and 2 <= len(form) <= 3
-                and self._person_like(form)
-            ):
+                and len(form) <= 3
+            )
+            if (nnp_name or vocative) and len(form) >= 2 and self._person_like(form):
                 return start, start + len(form), name_key(form)
         return None
 
@@ -199,4 +208,6 @@ class NameFinder:
             return False
         if len(form) >= 3 and form.endswith(PLACE_SUFFIXES):
             return False
-        return not (len(form) >= 3 and form.endswith(WEAK_PLACE_SUFFIXES) and name_key(form) == form)
+        return not (
+            len(form) >= 3 and form.endswith(WEAK_PLACE_SUFFIXES) and name_key(form) == form
+        )

@@ -40,7 +40,9 @@ _HANGUL_DIGITS = {
     "공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
     "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9",
 }  # fmt: skip
-_NUMERAL_RUN = re.compile(r"[0-9공영빵일이삼사오육륙칠팔구](?:[ .\-]?[0-9공영빵일이삼사오육륙칠팔구]){6,}")
+_NUMERAL_RUN = re.compile(
+    r"[0-9공영빵일이삼사오육륙칠팔구](?:[ .\-]?[0-9공영빵일이삼사오육륙칠팔구]){6,}"
+)
 _SPACED_DIGITS = re.compile(r"(?<![0-9])[0-9](?: [0-9]){6,}(?![0-9])")
 
 
@@ -79,9 +81,7 @@ def _fold_char(ch: str) -> str:
 
 
 def _has_numeral_run(text: str) -> bool:
-    return any(
-        any(c in _HANGUL_DIGITS for c in m.group()) for m in _NUMERAL_RUN.finditer(text)
-    )
+    return any(any(c in _HANGUL_DIGITS for c in m.group()) for m in _NUMERAL_RUN.finditer(text))
 
 
 def _decode_numerals(chars: list[str], offsets: list[int]) -> None:

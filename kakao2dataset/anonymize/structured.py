@@ -45,12 +45,16 @@ _PHONE_INTL = regex.compile(r"(?<![0-9])\+\s?[1-9]\d{0,2}(?:[\s.\-]?\(?\d{1,4}\)
 _PHONE_JP = regex.compile(r"(?<![0-9])0\d{1,4}-\d{1,4}-\d{4}(?![0-9])")
 _BRN = regex.compile(r"(?<![0-9])\d{3}\s?-\s?\d{2}\s?-\s?\d{5}(?![0-9])")
 _BRN_PLAIN = regex.compile(r"(?<![0-9])\d{10}(?![0-9])")
-_PASSPORT = regex.compile(r"(?<![A-Za-z0-9])(?:[MSRODGmsrodg]\d{3}[A-Za-z]\d{4}|[MSRODmsrod]\d{8})(?![A-Za-z0-9])")
+_PASSPORT = regex.compile(
+    r"(?<![A-Za-z0-9])(?:[MSRODGmsrodg]\d{3}[A-Za-z]\d{4}|[MSRODmsrod]\d{8})(?![A-Za-z0-9])"
+)
 _LICENSE = regex.compile(
     r"(?<![0-9])(?:(?:1[1-9]|2[0-8])|(?:서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산)\s?)"
     r"[- ]?\d{2}[- ]?\d{6}[- ]?\d{2}(?![0-9])"
 )
-_ACCOUNT = regex.compile(r"(?<![0-9])\d{2,6}(?:(?:\s?-\s?|\s)\d{2,8}){1,4}(?![0-9])|(?<![0-9])\d{10,16}(?![0-9])")
+_ACCOUNT = regex.compile(
+    r"(?<![0-9])\d{2,6}(?:(?:\s?-\s?|\s)\d{2,8}){1,4}(?![0-9])|(?<![0-9])\d{10,16}(?![0-9])"
+)
 
 _BANK_CUES = (
     "계좌", "입금", "송금", "이체", "예금주", "보내줘", "보내 줘", "붙여줘", "은행", "뱅크", "카뱅",
@@ -62,8 +66,12 @@ _LICENSE_CUES = ("면허",)
 _ORDER_CUES = ("주문", "송장", "운송장", "택배", "배송", "order", "영수증", "승인번호", "예약번호")
 
 
-def _near(text: str, context: str, start: int, end: int, cues: tuple[str, ...], before: int = 25) -> bool:
-    window = (context[-before:] + " " + text[max(0, start - before) : start] + " " + text[end : end + 12])
+def _near(
+    text: str, context: str, start: int, end: int, cues: tuple[str, ...], before: int = 25
+) -> bool:
+    window = (
+        context[-before:] + " " + text[max(0, start - before) : start] + " " + text[end : end + 12]
+    )
     return any(cue in window for cue in cues)
 
 
@@ -138,4 +146,12 @@ def find_account(text: str, context: str = "") -> Iterator[Span]:
             yield Span(m.start(), m.end(), "ACCOUNT", 0.9 if cue else 0.6)
 
 
-NUMBER_DETECTORS = (find_rrn, find_card, find_phone, find_brn, find_passport, find_license, find_account)
+NUMBER_DETECTORS = (
+    find_rrn,
+    find_card,
+    find_phone,
+    find_brn,
+    find_passport,
+    find_license,
+    find_account,
+)

@@ -54,7 +54,10 @@ def brn_checksum(number: str) -> bool:
     if len(number) != 10:
         return False
     d = [int(c) for c in number]
-    total = sum(w * x for w, x in zip((1, 3, 7, 1, 3, 7, 1, 3, 5), d[:9], strict=False)) + d[8] * 5 // 10
+    total = (
+        sum(w * x for w, x in zip((1, 3, 7, 1, 3, 7, 1, 3, 5), d[:9], strict=False))
+        + d[8] * 5 // 10
+    )
     return (10 - total % 10) % 10 == d[9]
 
 
@@ -72,7 +75,9 @@ def ipv4_ok(parts: list[str]) -> bool:
     """Four octets ≤ 255 that are not a version string (``1.2.3.4``: all single digits)."""
     return (
         len(parts) == 4
-        and all(p.isdigit() and int(p) <= 255 and (p == "0" or not p.startswith("0")) for p in parts)
+        and all(
+            p.isdigit() and int(p) <= 255 and (p == "0" or not p.startswith("0")) for p in parts
+        )
         and not all(len(p) == 1 for p in parts)
     )
 

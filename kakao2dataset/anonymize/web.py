@@ -16,7 +16,9 @@ from kakao2dataset.anonymize.spans import Span
 from kakao2dataset.anonymize.validators import ipv4_ok
 
 _TLDS = r"(?:com|net|org|kr|me|io|ly|gl|co|be|app|page|link|to|jp|us|xyz|dev|ai|tv|gg|info|biz|site|kakao)"
-EMAIL = regex.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+EMAIL = regex.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
 _EMAIL_SPELLED = regex.compile(
     r"(?<![A-Za-z0-9._-])[A-Za-z0-9._-]{2,}\s?(?:골뱅이|\(at\)|\[at\]|\sat\s|앳)\s?[A-Za-z0-9-]+"
     r"(?:\s?(?:\.|닷|dot|점)\s?(?:[A-Za-z]{2,}|컴|넷|케이알))*(?:\s?(?:닷컴|닷넷))?",
@@ -28,8 +30,12 @@ URL = regex.compile(
     regex.IGNORECASE,
 )
 _IPV4 = regex.compile(r"(?<![0-9.])\d{1,3}(?:\.\d{1,3}){3}(?![0-9]|\.[0-9])")
-_IPV6 = regex.compile(r"(?<![0-9A-Za-z:])[0-9A-Fa-f]{0,4}(?::{1,2}[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Za-z:])")
-_VERSION_CUE = regex.compile(r"(?:버전|version|ver\.?|v)\s*$|^\s*(?:버전|version|ver)", regex.IGNORECASE)
+_IPV6 = regex.compile(
+    r"(?<![0-9A-Za-z:])[0-9A-Fa-f]{0,4}(?::{1,2}[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Za-z:])"
+)
+_VERSION_CUE = regex.compile(
+    r"(?:버전|version|ver\.?|v)\s*$|^\s*(?:버전|version|ver)", regex.IGNORECASE
+)
 
 
 def find_email(text: str, context: str = "") -> Iterator[Span]:
@@ -53,7 +59,9 @@ def find_ip(text: str, context: str = "") -> Iterator[Span]:
     """IPv4 with octets ≤ 255 (not ``1.2.3.4 버전``) and IPv6 with a hex letter or ``::``."""
     for m in _IPV4.finditer(text):
         before, after = text[max(0, m.start() - 8) : m.start()], text[m.end() : m.end() + 8]
-        if ipv4_ok(m.group().split(".")) and not (_VERSION_CUE.search(before) or _VERSION_CUE.search(after)):
+        if ipv4_ok(m.group().split(".")) and not (
+            _VERSION_CUE.search(before) or _VERSION_CUE.search(after)
+        ):
             yield Span(m.start(), m.end(), "IP", 0.9)
     for m in _IPV6.finditer(text):
         s = m.group()
