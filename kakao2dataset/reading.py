@@ -49,18 +49,26 @@ class TextSource:
         with self._open() as raw:
             counting = _CountingReader(raw, self)
             text = io.TextIOWrapper(counting, encoding=self.encoding, newline="", errors="strict")
-            number = 0
             try:
-                for number, line in enumerate(text, start=1):  # noqa: B007
+                for number, line in enumerate(text, start=1):
                     yield _split_terminator(number, line)
             except UnicodeDecodeError as exc:
                 raise EncodingError(
-                    f"bytes that are not valid {self.encoding} after line {number} "
-                    f"({exc.reason}); the file may be truncated or mixed-encoding. "
-                    "Re-export it, or pass --encoding",
+                    f"bytes that are not valid {self.encoding} ({exc.reason}); the file may be "
+                    "truncated or mixed-encoding. Re-export it, or pass --encoding",
                     path=self.name,
-                    line=number + 1,
+                    line=self._first_bad_line(),
                 ) from exc
+
+    def _first_bad_line(self) -> int | None:
+        """Only on the error path: find the exact line (the strict decoder fails a whole
+        read-ahead chunk at once)."""
+        with self._open() as raw:
+            text = io.TextIOWrapper(raw, encoding=self.encoding, newline="", errors="surrogateescape")
+            for number, line in enumerate(text, start=1):
+                if any("\udc80" <= ch <= "\udcff" for ch in line):
+                    return number
+        return None
 
     def head(self, n: int = 80) -> list[RawLine]:
         out = []
@@ -112,10 +120,15 @@ def detect_encoding(sample: bytes, name: str, at_eof: bool) -> str:
     for encoding in ("utf-8", "cp949"):
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            decoder.decode(sample, final=at_eof)
-            return encoding
+            decoder.decode(sample, final=False)
         except UnicodeDecodeError:
             continue
+        if at_eof and encoding == "utf-8" and decoder.getstate()[0]:
+            raise EncodingError(
+                "the file ends in the middle of a UTF-8 character (truncated?); re-export it",
+                path=name, line=sample.count(b"\n") + 1,
+            )
+        return encoding
     raise EncodingError(
         "the bytes are neither UTF-8, UTF-16 (with BOM) nor CP949/EUC-KR", path=name
     )

@@ -1,0 +1,35 @@
+# Two commands do all the set-up on a fresh machine (README "Quickstart"):
+#   make demo   parse the shipped example exports, fine-tune two personas, chat with both
+#   make test   run the test suite
+# Both create .venv and install the project (with the CPU build of torch) on first use.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.k2d-installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml constraints-ci.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints-ci.txt -e '.[train,serve,dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) examples/demo.py
+
+test: $(STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_parse.py
+	$(PY) benchmarks/bench_pii.py
+	$(PY) benchmarks/bench_finetune.py
+	$(PY) benchmarks/bench_bank.py
+
+clean:
+	rm -rf $(VENV) demo-out
