@@ -86,3 +86,55 @@ def _message(rng: random.Random, when: datetime, speaker: str, tricky: bool) -> 
         return SyntheticMessage(when, speaker, rng.choice(MULTILINE))
     pool = PHRASES if tricky else [p for p in PHRASES if "\t" not in p and '"' not in p]
     return SyntheticMessage(when, speaker, rng.choice(pool))
+
+
+# A persona with a recognisable voice, for the shipped examples, the demo and training tests.
+# Questions the user asks → what the persona answers; ``style`` rewrites every reply.
+TOPICS = [
+    ("밥 먹었어?", ["응 방금 먹었어", "아직 안 먹었어", "라면 먹었어"]),
+    ("뭐해?", ["그냥 누워 있어", "유튜브 보는 중", "과제하는 중"]),
+    ("오늘 어땠어?", ["완전 피곤했어", "나름 괜찮았어", "회의만 세 번 했어"]),
+    ("주말에 뭐 해?", ["집에서 쉴 거야", "친구 만나러 가", "영화 보러 갈까 해"]),
+    ("내일 시간 돼?", ["저녁엔 될 것 같아", "내일은 좀 바빠", "3시 이후엔 괜찮아"]),
+    ("날씨 진짜 춥다", ["완전 추워 패딩 입었어", "나 오늘 목도리 했어", "따뜻한 거 마시자"]),
+    ("이거 봤어?", ["아니 아직 못 봤어", "봤어 대박이던데", "링크 보내줘"]),
+    ("잘 자", ["너도 잘 자", "굿밤", "내일 봐"]),
+    ("배고프다", ["치킨 시킬까", "편의점 가자", "나도 배고파"]),
+    ("시험 언제야?", ["다음 주 화요일", "이번 주 금요일", "아직 몰라"]),
+]
+OPENERS = ["{name}야", "{name}아 뭐해", "ㅎㅇ", "야", "{name}야 있잖아"]
+SMALL_PII = ["내 번호 바꼈어 010-{a}-{b}", "메일로 보내줘 junho.{a}@example.com",
+             "계좌 110-{a}-{b}로 보내면 돼"]
+
+
+def generate_persona_chat(
+    seed: int = 0,
+    sessions: int = 40,
+    speakers: tuple[str, str] = DEFAULT_SPEAKERS,
+    style=lambda text: text + "ㅋㅋ",
+    start: datetime = datetime(2024, 3, 1, 20, 0),
+) -> Conversation:
+    """A chat where ``speakers[0]`` (the exporting user) asks and ``speakers[1]`` (the persona)
+    answers in a recognisable ``style``; sessions are a day apart. A few user messages carry
+    made-up phone numbers / e-mails / accounts, and call the persona by given name, so the
+    anonymizer has something to do."""
+    rng = random.Random(seed)
+    me, persona = speakers
+    given = persona[1:] if len(persona) == 3 else persona
+    messages, now = [], start
+    for _ in range(sessions):
+        now += timedelta(days=1, minutes=rng.randint(-90, 90))
+        opener = rng.choice(OPENERS).format(name=given)
+        messages.append(SyntheticMessage(now, me, opener))
+        for _ in range(rng.randint(3, 7)):
+            question, answers = rng.choice(TOPICS)
+            now += timedelta(minutes=rng.randint(1, 4))
+            messages.append(SyntheticMessage(now, me, question))
+            if rng.random() < 0.1:
+                pii = rng.choice(SMALL_PII).format(a=rng.randint(1000, 9999), b=rng.randint(1000, 9999))
+                messages.append(SyntheticMessage(now, me, pii))
+            now += timedelta(minutes=rng.randint(0, 3))
+            messages.append(SyntheticMessage(now, persona, style(rng.choice(answers))))
+            if rng.random() < 0.15:
+                messages.append(SyntheticMessage(now, persona, "", MessageKind.EMOTICON))
+    return Conversation(speakers=speakers, messages=tuple(messages))
