@@ -144,7 +144,8 @@ class PersonaBank:
         self.base_model = AutoModelForCausalLM.from_pretrained(
             self.base_path, dtype=getattr(torch, dtype))
         self.base_model.eval()
-        self.vocab_size = self.base_model.get_input_embeddings().num_embeddings
+        # The tokenizer's length, as prepared_base records it (embeddings may be padded beyond).
+        self.vocab_size = len(self.tokenizer)
         config = self.base_model.config
         self.context_size = int(getattr(config, "max_position_embeddings", 1024) or 1024)
         self.max_prompt_tokens = max_prompt_tokens
@@ -243,11 +244,12 @@ class PersonaBank:
             raise BaseMismatchError(
                 f"persona {slug!r} expects a vocabulary of {info.vocab_size} tokens, the loaded "
                 f"base has {self.vocab_size}; re-prepare the base or retrain", path=where)
-        for token in info.speaker_tokens.as_list():
-            ids = self.tokenizer.convert_tokens_to_ids([token])
-            if ids[0] is None or ids[0] == self.tokenizer.unk_token_id:
-                raise BaseMismatchError(f"speaker token {token!r} of persona {slug!r} is not a "
-                                        "single token of the base tokenizer", path=where)
+        recorded = info.meta.get("speaker_token_ids") or {}
+        for role, token in info.speaker_tokens.to_dict().items():
+            ids = self.tokenizer.encode(token, add_special_tokens=False)
+            if len(ids) != 1 or ids[0] != recorded.get(role, ids[0]):
+                raise BaseMismatchError(f"speaker token {token!r} of persona {slug!r} is not the "
+                                        "same single token in the base tokenizer", path=where)
 
     def _require(self, slug: str) -> None:
         if slug not in self._personas:

@@ -102,7 +102,7 @@ def pick_token(logits, settings: SamplingSettings, generator, seen: Sequence[int
 def decode_rows(
     model,
     prompts: Sequence[Sequence[int]],
-    adapter_names: Sequence[str],
+    adapter_names: Sequence[str] | None,
     settings: Sequence[SamplingSettings],
     *,
     stop_ids: set[int],
@@ -112,7 +112,8 @@ def decode_rows(
     """Generate for every row in one batch: each forward mixes the rows' adapters.
 
     ``prompts`` are token-id lists (no padding); rows are left-padded here so every row's last
-    prompt token sits in the last column. ``on_token(row, token_id)`` is called for each kept
+    prompt token sits in the last column. ``adapter_names=None`` runs the active adapter(s) for
+    every row (plain, unmixed forward). ``on_token(row, token_id)`` is called for each kept
     token as soon as it is sampled (streaming).
     """
     import torch
@@ -128,11 +129,12 @@ def decode_rows(
     generated: list[list[int]] = [[] for _ in range(n)]
     finish: list[str | None] = [None] * n
     past = None
+    extra = {} if adapter_names is None else {"adapter_names": list(adapter_names)}
     step_ids, step_pos = input_ids, positions
     with torch.inference_mode():
         for _step in range(max(s.max_new_tokens for s in settings)):
             out = model(input_ids=step_ids, attention_mask=mask, position_ids=step_pos,
-                        past_key_values=past, use_cache=True, adapter_names=list(adapter_names))
+                        past_key_values=past, use_cache=True, **extra)
             past, last = out.past_key_values, out.logits[:, -1, :]
             next_ids = torch.full((n, 1), pad_id, dtype=torch.long)
             for i in range(n):

@@ -35,7 +35,8 @@ def load_merged(adapter_dir: str | os.PathLike):
         raise K2DError(f"the adapter's base {info.base_path!r} is not on this machine",
                        path=str(info.path))
     base = AutoModelForCausalLM.from_pretrained(info.base_path, dtype=torch.float32)
-    vocab = base.get_input_embeddings().num_embeddings
+    tokenizer = AutoTokenizer.from_pretrained(info.path)
+    vocab = len(tokenizer)
     if info.vocab_size is not None and info.vocab_size != vocab:
         raise BaseMismatchError(f"adapter expects {info.vocab_size} tokens, base has {vocab}",
                                 path=str(info.path))
@@ -43,7 +44,7 @@ def load_merged(adapter_dir: str | os.PathLike):
         warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing")
         model = PeftModel.from_pretrained(base, str(info.path))
     merged = model.merge_and_unload()
-    return merged.eval(), AutoTokenizer.from_pretrained(info.path), info
+    return merged.eval(), tokenizer, info
 
 
 def _generation_config(model, tokenizer, info: AdapterInfo) -> None:

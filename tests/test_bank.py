@@ -118,9 +118,9 @@ def test_prompt_is_render_prompt_cut_from_the_left(bank):
 
 def test_stops_at_speaker_tokens(bank):
     eot = bank.tokenizer.convert_tokens_to_ids("<eot>")
-    bias = torch.zeros(bank.vocab_size)
-    bias[eot] = 1e4  # force <eot> as the first token: the reply must be empty and "stop"
     head = bank.base_model.get_output_embeddings()
+    bias = torch.zeros(head.weight.shape[0])
+    bias[eot] = 1e4  # force <eot> as the first token: the reply must be empty and "stop"
     old = head.bias
     head.bias = torch.nn.Parameter(bias)
     try:
