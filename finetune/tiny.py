@@ -104,10 +104,13 @@ def build_tiny_base(
     layers: int = 2,
     heads: int = 2,
     max_positions: int = 256,
+    init_std: float = 0.1,
 ) -> Path:
     """Build a tiny random-weight causal LM + tokenizer and ``save_pretrained`` it to ``out_dir``.
 
     Deterministic for a given ``seed``: the same call gives the same tokenizer and weights.
+    ``init_std`` is larger than the usual 0.02 so that logits have some range: with 0.02 a tiny
+    random model is stuck near the uniform distribution and LoRA can barely move the loss.
     Returns ``out_dir`` (use it as ``--base`` or as a fixture's base path).
     """
     import torch
@@ -123,6 +126,7 @@ def build_tiny_base(
     tokenizer = build_tokenizer(vocab_size=vocab_size, seed=seed)
     config = build_config(arch, len(tokenizer), tokenizer, hidden=hidden, layers=layers,
                           heads=heads, max_positions=max_positions)
+    config.initializer_range = init_std
     torch.manual_seed(seed)
     model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
     model.generation_config.pad_token_id = tokenizer.pad_token_id
