@@ -35,7 +35,7 @@ def _exempt(text: str, m: regex.Match) -> bool:
         return True
     if (
         _MONEY_AFTER.match(text[m.end() : m.end() + 6])
-        or text[max(0, m.start() - 1) : m.start()] in "₩$"
+        or text[max(0, m.start() - 1) : m.start()] in ("₩", "$")
     ):
         return True
     return _ORDER_BEFORE.search(text[max(0, m.start() - 20) : m.start()]) is not None

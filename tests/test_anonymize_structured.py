@@ -1,0 +1,131 @@
+"""Structured PII: each type with positives (exact expected output) and near-miss negatives
+that must come out byte-identical. All values are synthetic (checksums computed for the test)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kakao2dataset.anonymize import Anonymizer, AnonymizerConfig
+
+
+@pytest.fixture(scope="module")
+def anon() -> Anonymizer:
+    # Structured rules only: name detection is covered in test_anonymize_names.py.
+    return Anonymizer(AnonymizerConfig(name_detection=False))
+
+
+POSITIVES = [
+    # phones: every separator, glued particles, +82, landline, VoIP, 050X, UAN
+    ("내 번호 010-1234-5678", "내 번호 <PHONE>"),
+    ("01012345678로 연락해", "<PHONE>로 연락해"),
+    ("010 1234 5678", "<PHONE>"),
+    ("010.1234.5678", "<PHONE>"),
+    ("번호는01012345678이야", "번호는<PHONE>이야"),
+    ("+82 10-1234-5678", "<PHONE>"),
+    ("+821012345678 로 해", "<PHONE> 로 해"),
+    ("0082-10-1234-5678", "<PHONE>"),
+    ("사무실 02-123-4567", "사무실 <PHONE>"),
+    ("031-987-6543 으로", "<PHONE> 으로"),
+    ("070-1234-5678", "<PHONE>"),
+    ("0505-123-4567", "<PHONE>"),
+    ("고객센터 1588-1234", "고객센터 <PHONE>"),
+    ("일본 번호 090-1234-5678", "일본 번호 <PHONE>"),
+    # digits in disguise
+    ("０１０－１２３４－５６７８", "<PHONE>"),
+    ("0 1 0 1 2 3 4 5 6 7 8", "<PHONE>"),
+    ("010\u200b1234\u200b5678", "<PHONE>"),
+    ("⓪①⓪-①②③④-⑤⑥⑦⑧", "<PHONE>"),
+    ("𝟎𝟏𝟎-𝟏𝟐𝟑𝟒-𝟓𝟔𝟕𝟖", "<PHONE>"),
+    ("공일공 일이삼사 오육칠팔이야", "<PHONE>이야"),
+    ("영일영-1234-5678", "<PHONE>"),
+    ("010-일이삼사-5678", "<PHONE>"),
+    # resident / foreign registration numbers (checksum-valid and post-2020 random)
+    ("주민번호 900101-1234568", "주민번호 <RRN>"),
+    ("주민번호는9001011234568이야", "주민번호는<RRN>이야"),
+    ("900101 - 1234568", "<RRN>"),
+    ("210315-3918274", "<RRN>"),
+    ("외국인등록번호 850505-5123456", "외국인등록번호 <RRN>"),
+    # cards
+    ("카드4111111111111111이야", "카드<CARD>이야"),
+    ("4111 1111 1111 1111", "<CARD>"),
+    ("5555-5555-5555-4444 결제", "<CARD> 결제"),
+    ("아멕스 3782 822463 10005", "아멕스 <CARD>"),
+    ("영수증에 1234-56**-****-7890", "영수증에 <CARD>"),
+    # accounts, business numbers, passport, licence
+    ("카뱅 3333-01-1234567 로 보내", "카뱅 <ACCOUNT> 로 보내"),
+    ("국민 123456-01-234567", "국민 <ACCOUNT>"),
+    ("신한 110234567890 입금해줘", "신한 <ACCOUNT> 입금해줘"),
+    ("사업자 116-82-00276", "사업자 <BRN>"),
+    ("사업자번호 1348672683 맞아?", "사업자번호 <BRN> 맞아?"),
+    ("여권 M123A4567", "여권 <PASSPORT>"),
+    ("여권번호 M12345678", "여권번호 <PASSPORT>"),
+    ("면허 11-19-123456-12", "면허 <LICENSE>"),
+    # email, url, ip
+    ("minji@naver.com으로 보내", "<EMAIL>으로 보내"),
+    ("메일은min.ji_88@gmail.com", "메일은<EMAIL>"),
+    ("minji 골뱅이 naver 닷컴", "<EMAIL>"),
+    ("https://qr.kakaopay.com/Ej8aBc12?tok=x9 보내줘", "<URL> 보내줘"),
+    ("open.kakao.com/o/gAbC1234 들어와", "<URL> 들어와"),
+    ("toss.me/minji로 보내", "<URL>로 보내"),
+    ("서버 192.168.10.21 접속", "서버 <IP> 접속"),
+    ("fe80::1ff:fe23:4567:890a", "<IP>"),
+    # addresses and plates
+    ("서울 강남구 테헤란로 123", "<ADDRESS>"),
+    ("언양읍 동부리 388-2 로 와", "<ADDRESS> 로 와"),
+    ("행복아파트 101동 1203호", "<ADDRESS>"),
+    ("솔밭1길 12 앞이야", "<ADDRESS> 앞이야"),
+    ("차 번호 12가 3456", "차 번호 <PLATE>"),
+    ("123가4567 빼주세요", "<PLATE> 빼주세요"),
+    ("서울 12가 3456", "<PLATE>"),
+]
+
+NEGATIVES = [
+    "2024-01-05 오후 2:30에 만나",
+    "2024.11.24. 14:30",
+    "24.11.24",
+    "20240105 일자로",
+    "10,000원 보내줘",
+    "3만원이면 돼",
+    "15000원",
+    "15880000원 나왔대",
+    "1,234,567원",
+    "3:2로 이김",
+    "1층 3호선 2번 출구",
+    "ㅋㅋㅋㅋ ㅎㅎ ㅠㅠ 😂😂",
+    "오오오오오오오오",
+    "일이삼사오육칠팔구 세어봐",
+    "이사 가서 사이좋게 지내",
+    "김이 눅눅해",
+    "박 터졌다",
+    "1.2.3.4 버전",
+    "v2.10.1 업데이트",
+    "12:34:56",
+    "학교로 3시까지 와",
+    "집으로 123번 버스 타",
+    "로또 1 5 12 23 34 45",
+    "주문번호 1234567890123456",  # 16 digits failing Luhn after an order cue: an order number
+    "25도 1234원",
+    "역삼동 살아",
+    "google.com 들어가봐",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), POSITIVES)
+def test_positive(anon: Anonymizer, text: str, expected: str) -> None:
+    assert anon.anonymize_text(text) == expected
+
+
+@pytest.mark.parametrize("text", NEGATIVES)
+def test_near_miss_stays(anon: Anonymizer, text: str) -> None:
+    assert anon.anonymize_text(text) == text
+
+
+def test_card_needs_luhn_when_ungrouped(anon: Anonymizer) -> None:
+    # 4111111111111112 fails Luhn: not labelled CARD; the leak guard still hides the digits.
+    out = anon.anonymize_text("번호 4111111111111112")
+    assert "<CARD>" not in out and "4111111111111112" not in out
+
+
+def test_rrn_needs_a_real_date(anon: Anonymizer) -> None:
+    out = anon.anonymize_text("991332-1234567")  # month 13 → not an RRN, guard replaces digits
+    assert "<RRN>" not in out and "1234567" not in out
