@@ -1,0 +1,122 @@
+"""`k2d personas new / list / show / path` and the persona folder layout."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from model_fixtures import write_persona_pairs
+
+from finetune.config import load_config
+from kakao2dataset.cli import main
+
+
+def run(*args: str, code: int = 0):
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == code, result.output + repr(result.exception)
+    return result
+
+
+@pytest.fixture
+def fake_parse(monkeypatch):
+    """Stand-in for `k2d parse` (kakao2dataset.pipeline): writes synthetic pairs, records calls."""
+    import kakao2dataset.pipeline as pipeline
+
+    calls = []
+
+    def parse_to_dataset(inputs, out_dir, persona_speaker):
+        calls.append((list(inputs), out_dir, persona_speaker))
+        return write_persona_pairs(out_dir)
+
+    monkeypatch.setattr(pipeline, "parse_to_dataset", parse_to_dataset)
+    return calls
+
+
+def test_new_parses_into_the_persona_folder_and_writes_yaml(tmp_path, fake_parse,
+                                                             tiny_gpt2_base):
+    export = tmp_path / "chat.txt"
+    export.write_text("synthetic", encoding="utf-8")
+    root = tmp_path / "personas"
+    out = run("personas", "new", "friend", "--from", str(export), "--speaker", "냥이",
+              "--base", str(tiny_gpt2_base), "--personas-dir", str(root)).output
+    assert "k2d finetune --persona friend" in out
+    assert fake_parse == [([export], root / "friend" / "data", "냥이")]
+    cfg = load_config(root / "friend.yaml")
+    assert cfg.data.pairs == ["friend/data/pairs.jsonl"] and cfg.data.speaker == "냥이"
+    assert cfg.base == str(tiny_gpt2_base) and cfg.display_name == "friend"
+    # exists → refuses without --force, and leaves the file alone
+    before = (root / "friend.yaml").read_bytes()
+    err = run("personas", "new", "friend", "--from", str(export), "--speaker", "x",
+              "--personas-dir", str(root), code=1).output
+    assert "--force" in err and (root / "friend.yaml").read_bytes() == before
+    # and the new persona is ready for a dry run
+    plan = run("finetune", "--persona", "friend", "--personas-dir", str(root), "--dry-run").output
+    assert "train        48 pairs" in plan
+
+
+def test_list_show_path(tmp_path, fake_parse):
+    root = tmp_path / "p"
+    export = tmp_path / "chat.txt"
+    export.write_text("synthetic", encoding="utf-8")
+    run("personas", "new", "friend", "--from", str(export), "--speaker", "A",
+        "--display-name", "Buddy", "--personas-dir", str(root))
+    (root / "broken.yaml").write_text("lora: {rank: 1}\n", encoding="utf-8")
+    listing = json.loads(run("personas", "list", "--personas-dir", str(root), "--json").stdout)
+    rows = {r["slug"]: r for r in listing["personas"]}
+    assert rows["friend"]["display_name"] == "Buddy" and rows["friend"]["trained"] is False
+    assert "lora.rank" in rows["broken"]["error"]  # listed with its error, not hidden
+    shown = run("personas", "show", "friend", "--personas-dir", str(root)).stdout
+    assert yaml.safe_load(shown)["display_name"] == "Buddy"
+    assert "lora:" in shown and "generation:" in shown  # defaults filled in
+    assert run("personas", "path", "--personas-dir", str(root)).stdout.strip() == str(root)
+    assert run("personas", "path", "friend", "--personas-dir", str(root)).stdout.strip() == str(
+        root / "friend.yaml")
+    assert run("personas", "path", "friend", "--adapter", "--personas-dir",
+               str(root)).stdout.strip() == str(root / "friend" / "adapter")
+    keys = run("personas", "show", "x", "--keys").stdout
+    assert "train.lr" in keys and "lora.target_modules" in keys
+
+
+def test_unknown_persona_and_bad_slug_are_one_line_errors(tmp_path):
+    out = run("finetune", "--persona", "nobody", "--personas-dir", str(tmp_path), code=1).output
+    assert "no persona 'nobody'" in out and "k2d personas new" in out
+    out = run("personas", "path", "Bad Name", "--personas-dir", str(tmp_path), code=1).output
+    assert "lowercase" in out
+
+
+def test_personas_dir_defaults_to_local_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("K2D_HOME", str(tmp_path / "home"))
+    assert run("personas", "path").stdout.strip() == str(tmp_path / "home" / "personas")
+    (tmp_path / "personas").mkdir()
+    assert run("personas", "path").stdout.strip() == str(tmp_path / "personas")
+
+
+@pytest.mark.parametrize("args", [
+    ["personas"], ["personas", "new"], ["personas", "list"], ["personas", "show"],
+    ["personas", "path"], ["finetune"], ["eval"],
+])
+def test_help(args):
+    out = run(*args, "--help").output
+    assert "Usage:" in out
+    if args == ["finetune"]:
+        assert "CC-BY-NC-SA 4.0" in out and "--resume" in out and "--dry-run" in out
+
+
+def test_new_with_the_real_parse_pipeline(tmp_path):
+    """Integration with `k2d parse` on a synthetic export (skipped until renderers exist)."""
+    synthetic = pytest.importorskip("kakao2dataset.synthetic")
+    variants = synthetic.variants()
+    if not variants:
+        pytest.skip("no synthetic export renderers registered yet")
+    conv = synthetic.generate_conversation(seed=3, n_messages=300)
+    rendered = synthetic.render(conv, variants[0])
+    export = tmp_path / rendered.filename
+    export.write_bytes(rendered.data)
+    root = tmp_path / "personas"
+    run("personas", "new", "friend", "--from", str(export), "--speaker", conv.speakers[1],
+        "--personas-dir", str(root))
+    pairs = (root / "friend" / "data" / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert pairs and {"context", "response", "split"} <= set(json.loads(pairs[0]))
