@@ -91,3 +91,16 @@ def test_cli_reports_unknown_key_as_one_line(tmp_path):
     assert result.exit_code == 1
     assert "friend.yaml" in result.output and "'lora.rnak'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_example_persona_file_documents_the_defaults():
+    """personas/example.yaml lists every key with its default: keep it in sync."""
+    from pathlib import Path
+
+    from finetune.config import to_dict
+
+    path = Path(__file__).resolve().parents[1] / "personas" / "example.yaml"
+    loaded = to_dict(load_config(path))
+    expected = to_dict(PersonaConfig(display_name="Example"))
+    expected["data"]["pairs"] = ["example/data/pairs.jsonl"]
+    assert loaded == expected
