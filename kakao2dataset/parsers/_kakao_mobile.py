@@ -12,8 +12,9 @@ streams one file with them.
   bare LF continues the message, whatever it looks like (only when the head is CRLF-dominant).
 * A record must have a valid timestamp (``오후 15:18`` is not one), not earlier than the previous
   record's, and on the date of the current day line (every date change is announced by one).
-* An Android day line must carry a later date than the current day and be repeated as the
-  prefix of the next line; an iOS day line must carry a later date whose weekday is right.
+* A day line must carry a later date than the current day and be confirmed by the next line:
+  on Android that line repeats it as its prefix; on iOS its weekday must fit the date and the
+  next line is a record of that date. (With no message open, a plausible day line is one.)
 * Blank lines before a day line: the last one is the separator, earlier ones belong to the
   message. Blank lines before a record or a text line belong to the message; at the end of the
   file they are blank lines.
@@ -44,8 +45,8 @@ EN_TIME = rf", (?P<h>\d{{1,2}}):(?P<mi>\d{{2}}){SP}(?P<ap>AM|PM|am|pm)"
 KO_TIME = r" (?P<ap>오전|오후) (?P<h>\d{1,2}):(?P<mi>\d{2})"
 WEEKDAYS_KO = "월화수목금토일"
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-TITLE = re.compile(r"(?:(?P<ko>.+) 님과 카카오톡 대화|KakaoTalk Chats with (?P<en>.+?)(?:-\d+\.txt)?"
-                   r"|.*카카오톡 대화.*|KakaoTalk Chats .*|.+\.txt)")
+TITLE = re.compile(r"(?:(?P<ko>.+) 님과 카카오톡 대화|KakaoTalk Chats with (?P<en>.+?)"
+                   r"(?: \(\d+ people\))?(?:-\d+\.txt)?|.*카카오톡 대화.*|KakaoTalk Chats .*|.+\.txt)")
 PARTIAL = re.compile(rf"\d{{4}}(?:년|\.)|\d{{1,2}} {MONTH}|{MONTH}\.? \d")
 SYSTEM_ENDINGS = ("님이 들어왔습니다.", "님이 나갔습니다.", "초대했습니다.", "초대하였습니다.",
                   "방장이 되었습니다.", "joined this chatroom.", "left this chatroom.")
@@ -266,7 +267,7 @@ class Reader:
             return _CONT
         m = self.d.stamp.match(text)
         if m is None:
-            return self._weekday_day(text)
+            return self._weekday_day(text, nxt)
         dt = self._datetime(m)
         end = m.end()
         if dt is None:
@@ -297,10 +298,16 @@ class Reader:
             return True
         return nxt.text.startswith(text) and nxt.text.startswith(self.d.seps, len(text))
 
-    def _weekday_day(self, text: str) -> tuple[str, object, int]:
+    def _weekday_day(self, text: str, nxt: RawLine | None) -> tuple[str, object, int]:
         w = self.d.day.match(text) if self.d.day is not None else None
         day = day_date(w, self.d.month_names) if w else None
-        return (DAY, day, 0) if day is not None and self._new_day(day) else _CONT
+        if day is None or not self._new_day(day):
+            return _CONT
+        if nxt is None or not self.pending.active:
+            return DAY, day, 0
+        m = self.d.stamp.match(nxt.text)
+        first = stamp_datetime(m, self.d.month_names) if m else None
+        return (DAY, day, 0) if first is not None and first.date() == day else _CONT
 
     def _settle(self, blanks: list[RawLine], kind: str) -> None:
         """Blank lines before a day line: the last separates; all others are message text."""
