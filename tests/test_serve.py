@@ -149,3 +149,17 @@ def test_raw_sse_ends_with_done(server):
     first = json.loads(lines[0][6:])
     assert first["object"] == "chat.completion.chunk"
     assert first["choices"][0]["delta"]["role"] == "assistant"
+
+
+def test_openai_client_example(server, bank):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "openai_client.py"
+    proc = subprocess.run([sys.executable, str(example), "--base-url", f"{server}/v1",
+                           "--api-key", KEY, "--persona", "mom", "--temperature", "0", "hi"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    expected = bank.reply("mom", [("user", "hi")], temperature=0.0).text
+    assert proc.stdout.strip() == f"mom: {expected}"
