@@ -23,11 +23,16 @@ signal tells a line inside a message from a new record. Plausibility decides, in
 1. A day line is real only if its date is valid, its weekday matches, and it is later than the
    current day; otherwise it is text of the message being read.
 2. A message-like line inside a message stays text when its speaker is unknown while two
-   speakers are already known and the chat is not a group (≥ 3 speakers or a join/invite line
-   in the first lines), or when its time is earlier than the message it follows.
+   speakers are already known and the chat is not a group (≥ 3 speakers with ≥ 2 lines each,
+   or a join/invite line, in the first lines), when its time is earlier than the message it
+   follows.
 3. A message-like line accepted *inside* a message is tentative. If the next message-like line
    is earlier than it but not earlier than the message before it, the tentative one was a
    future-dated look-alike and folds back into that message as text.
+
+   (Typical source: yesterday's afternoon line pasted into this morning's message.) A copy of
+   the *previous* message pasted into the tentative one (same minute) looks the same and is
+   read this way too; same-minute bursts are far more common than such quotes.
 
 A look-alike that fits the time order exactly is undecidable and is read as a message.
 System lines carry no time: they get the time of the last message of the same day, else
@@ -37,6 +42,7 @@ are text.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 
@@ -160,9 +166,10 @@ class _HeadFacts:
             t.startswith(("저장한 날짜", "Date Saved")) for t in texts[:4])
         self.lang = max(LANGS, key=self._evidence)
         spec = LANGS[self.lang]
-        self.days = [i for i, t in enumerate(texts) if _is_day(t, self.lang)]
-        self.speakers = {m["name"] for t in texts if (m := spec["message"].match(t))}
-        self.messages = sum(1 for t in texts if spec["message"].match(t))
+        self.days = _rising_days(texts, self.lang)
+        names = Counter(m["name"] for t in texts if (m := spec["message"].match(t)))
+        self.speakers = {name for name, n in names.items() if n >= 2}  # not a one-off paste
+        self.messages = sum(names.values())
         self.system = any(_is_system(t, self.lang) for t in texts)
 
     def _evidence(self, lang: str) -> int:
@@ -198,12 +205,20 @@ class _HeadFacts:
         return "K1'" if self._evidence("ko") > self._evidence("en") else "K2"
 
     def _options(self, variant: str) -> dict:
-        blank_before = any(i > 0 and self.texts[i - 1] == "" for i in self.days[1:])
         return {
             "lang": "ko" if variant in ("K1", "K1'", "K1h") else "en",
-            "blank_before_day": blank_before or (variant == "K1'" and len(self.days) < 2),
+            "blank_before_day": self._blank_before_day(variant),
             "group": len(self.speakers) >= GROUP_SPEAKERS or self.system,
         }
+
+    def _blank_before_day(self, variant: str) -> bool:
+        """K1' (2015) writes a blank line before every day line but the first; K1 does not.
+        The head overrides the variant's default only when two or more day lines agree (one
+        blank line may just end a message)."""
+        blanks = [self.texts[i - 1] == "" for i in self.days[1:]]
+        if len(blanks) >= 2 and len(set(blanks)) == 1:
+            return blanks[0]
+        return variant == "K1'"
 
     def _notes(self, variant: str) -> tuple[str, ...]:
         notes = [f"KakaoTalk PC {variant}, {self.lang} times (12-hour)"]
@@ -213,6 +228,18 @@ class _HeadFacts:
             notes.append("no day lines in the first lines: messages before the first day line "
                          f"are dated {DATELESS_DAY.isoformat()} + n days (the clock's rollovers)")
         return tuple(notes)
+
+
+def _rising_days(texts: list[str], lang: str) -> list[int]:
+    """Indices of the day lines that move the date forward (look-alikes in messages don't)."""
+    found, last = [], None
+    for index, text in enumerate(texts):
+        match = LANGS[lang]["day"].match(text)
+        day = _day(match, lang) if match else None
+        if day and (last is None or day > last):
+            found.append(index)
+            last = day
+    return found
 
 
 def _title(text: str) -> tuple[str, str] | None:
@@ -313,7 +340,8 @@ class _PcReader:
         return stamp
 
     def _plausible(self, speaker: str, timestamp: datetime) -> bool:
-        if speaker not in self.known and len(self.known) >= 2 and not self.group:
+        known = (self.known | {self.tent.speaker}) if self.tent else self.known
+        if speaker not in known and len(known) >= 2 and not self.group:
             return False
         latest = self.tent.timestamp if self.tent else self.cur.timestamp
         return timestamp >= latest or (self.tent is not None and timestamp >= self.cur.timestamp)
