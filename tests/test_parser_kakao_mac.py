@@ -44,6 +44,12 @@ def test_golden_file_parses_to_its_expected_messages(path):
     assert parsed.accounting.total == parsed.accounting.lines_seen
 
 
+def test_example_file_is_detected_and_read_fully():
+    parsed, messages = _parse(Path(__file__).parent.parent / "examples" / "formats" / "K3.csv")
+    assert parsed.sniff.variant == "K3" and len(messages) > 5
+    assert parsed.accounting.unparsed == 0
+
+
 def test_seconds_placeholders_and_events():
     _, messages = _parse(GOLDEN[0])
     assert messages[0].timestamp == datetime(2024, 12, 9, 14, 30, 12)

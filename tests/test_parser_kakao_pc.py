@@ -42,6 +42,17 @@ def test_golden_file_parses_to_its_expected_messages(path):
     assert parsed.accounting.total == parsed.accounting.lines_seen
 
 
+EXAMPLES = Path(__file__).parent.parent / "examples" / "formats"
+
+
+@pytest.mark.parametrize("name,variant", [("K1.txt", "K1"), ("K1p.txt", "K1'"), ("K2.txt", "K2"),
+                                          ("K1h.txt", "K1h"), ("K2h.txt", "K2h")])
+def test_example_files_are_detected_and_read_fully(name, variant):
+    parsed, messages = _parse(EXAMPLES / name)
+    assert parsed.sniff.variant == variant and len(messages) > 5
+    assert parsed.accounting.unparsed == 0
+
+
 def test_last_message_without_newline_is_kept():
     _, messages = _parse(FIXTURES / "K1_group_bom_names_system.txt")
     assert messages[-1].text == "마지막 줄은 개행 없음"
