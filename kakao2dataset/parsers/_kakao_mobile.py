@@ -46,7 +46,9 @@ KO_TIME = r" (?P<ap>오전|오후) (?P<h>\d{1,2}):(?P<mi>\d{2})"
 WEEKDAYS_KO = "월화수목금토일"
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TITLE = re.compile(r"(?:(?P<ko>.+) 님과 카카오톡 대화|KakaoTalk Chats with (?P<en>.+?)"
-                   r"(?: \(\d+ people\))?(?:-\d+\.txt)?|.*카카오톡 대화.*|KakaoTalk Chats .*|.+\.txt)")
+                   r"(?: \(\d+ people\))?(?:-\d+\.txt)?|.+과 카카오톡 대화|KakaoTalk Chats .*|.+\.txt)")
+HEADER_LINE = re.compile(r"(?:저장한 날짜|Date Saved) : .*")
+HEADER_ZONE = 8  # title / save stamp lines are only looked for this near the top
 PARTIAL = re.compile(rf"\d{{4}}(?:년|\.)|\d{{1,2}} {MONTH}|{MONTH}\.? \d")
 SYSTEM_ENDINGS = ("님이 들어왔습니다.", "님이 나갔습니다.", "초대했습니다.", "초대하였습니다.",
                   "방장이 되었습니다.", "joined this chatroom.", "left this chatroom.")
@@ -139,28 +141,46 @@ class _Evidence:
     records: int = 0
     days: int = 0
     month_fit: int = 0  # records whose month spelling fits the dialect (full vs abbreviated)
+    first: bool = False  # the first line after the header is this dialect's record or day line
 
     @property
     def score(self) -> float:
+        """The first body line weighs most: any other dialect would have to leave it unread."""
         if not (self.saved or self.records >= 2 or (self.records and self.days)):
             return 0.0
-        return min(0.99, 0.5 + 0.2 * self.saved + 0.05 * self.title + 0.1 * bool(self.days)
-                   + 0.01 * min(self.records, 10) + 0.03 * (self.month_fit * 2 > self.records))
+        return min(0.99, 0.4 + 0.2 * self.saved + 0.05 * self.title + 0.3 * self.first
+                   + 0.1 * bool(self.days) + 0.01 * min(self.records, 10)
+                   + 0.03 * (self.month_fit * 2 > self.records))
+
+
+def is_header(text: str, d: Dialect) -> bool:
+    """A title or save-stamp line (never a record, whatever its text says)."""
+    return bool(TITLE.fullmatch(text) or HEADER_LINE.match(text)) and not d.stamp.match(text)
+
+
+def _header_zone(texts: Sequence[str], d: Dialect) -> Sequence[str]:
+    """The leading title / save-stamp / blank lines: a header is only looked for there."""
+    for i, text in enumerate(texts[:HEADER_ZONE]):
+        if text and not is_header(text, d):
+            return texts[:i]
+    return texts[:HEADER_ZONE]
 
 
 def _evidence(d: Dialect, texts: Sequence[str], title: re.Pattern, abbr: bool | None):
-    ev = _Evidence(d, saved=any(d.saved.match(t) for t in texts[:6]),
-                   title=any(title.fullmatch(t) for t in texts[:4]))
-    for text in texts:
+    zone = _header_zone(texts, d)
+    ev = _Evidence(d, saved=any(d.saved.match(t) for t in zone),
+                   title=any(title.fullmatch(t) for t in zone))
+    for i, text in enumerate(texts):
+        before = ev.records + ev.days
         m = d.stamp.match(text)
         if m is None:
             ev.days += bool(d.day and (w := d.day.match(text)) and day_date(w, d.month_names))
-            continue
-        if m.end() == len(text):
+        elif m.end() == len(text):
             ev.days += d.day is None
         elif text.startswith(d.seps, m.end()) and stamp_datetime(m, d.month_names):
             ev.records += 1
             ev.month_fit += d.month_names and abbr is not None and _abbreviated(m.group("mo")) is abbr
+        ev.first |= i == len(zone) and ev.records + ev.days > before
     return ev
 
 
@@ -170,7 +190,8 @@ def _abbreviated(month: str) -> bool | None:
 
 
 def _learned_speakers(d: Dialect, texts: Sequence[str]) -> set[str]:
-    names = {n for t in texts[:4] if (m := TITLE.fullmatch(t)) for n in m.group("ko", "en") if n}
+    names = {n for t in _header_zone(texts, d) if (m := TITLE.fullmatch(t)) for n in m.group("ko", "en")
+             if n}
     for text in texts:
         m = d.stamp.match(text)
         if m and text.startswith(", ", m.end()):
@@ -205,8 +226,6 @@ def sniff_mobile(parser: str, head: Sequence[RawLine], dialects: Sequence[Dialec
 
 # ---------------------------------------------------------------- reading
 
-HEADER_LINE = re.compile(r"(?:저장한 날짜|Date Saved) : .*")
-HEADER_ZONE = 8  # title / save stamp lines are only looked for this near the top
 _CONT = (CONT, None, 0)
 
 
@@ -250,7 +269,7 @@ class Reader:
             text = line.text.lstrip("\ufeff") if line.number == 1 else line.text
             if text == "":
                 self.acct.mark(line, LineClass.BLANK)
-            elif line.number <= HEADER_ZONE and (TITLE.fullmatch(text) or HEADER_LINE.match(text)):
+            elif line.number <= HEADER_ZONE and is_header(text, self.d):
                 self.acct.mark(line, LineClass.HEADER)
             else:
                 return line if text == line.text else RawLine(line.number, text, line.end)

@@ -78,6 +78,10 @@ def day_en(ts: datetime) -> str:
     return f"{WEEKDAYS[ts.weekday()]}, {MONTHS[ts.month - 1]} {ts.day}, {ts.year}"
 
 
+# iOS line 1 is the export's file name, stamped with the save time.
+IOS_FILE_TITLE = "Talk_{saved.year}.{saved.month}.{saved.day} {saved:%H:%M}-1.txt"
+
+
 @dataclass(frozen=True)
 class Layout:
     stamp: Callable[[datetime], str]
@@ -98,13 +102,13 @@ LAYOUTS = {
                  "\n", "\n"),
     "K5'": Layout(stamp_k5p, stamp_k5p, "KakaoTalk Chats with {}", "Date Saved", 2, "en", None,
                   "\n", "\n"),
-    "K6": Layout(stamp_k6, day_ko, "Talk_2024.1.10 09:12-1.txt", "저장한 날짜", 3, "ko-ios",
+    "K6": Layout(stamp_k6, day_ko, IOS_FILE_TITLE, "저장한 날짜", 3, "ko-ios",
                  None, inner="\n", file="Talk_{}-1.txt"),
     "K6h": Layout(stamp_k6, None, None, "", 0, "ko-ios", "회원님", inner="\n",
                   file="Talk_{}-1.txt"),
     "K7": Layout(stamp_k7, day_en, "KakaoTalk Chats with {}-1.txt", "Date Saved", 3,
                  "en-2015", "You", inner="\n", file="Talk_{}-1.txt"),
-    "K7'": Layout(stamp_k7p, day_en, "Talk_2026.2.13 18:42-1.txt", "Date Saved", 1, "en", None,
+    "K7'": Layout(stamp_k7p, day_en, IOS_FILE_TITLE, "Date Saved", 1, "en", None,
                   file="Talk_{}-1.txt"),
 }
 FILE_TAGS = {"K5'": "K5p", "K7'": "K7p"}
@@ -132,8 +136,9 @@ def _header(conversation: Conversation, layout: Layout) -> list[str]:
     if layout.title is None:
         return []
     last = conversation.messages[-1].timestamp if conversation.messages else datetime(2024, 1, 1)
-    saved = f"{layout.saved} : {layout.stamp(last + timedelta(minutes=7))}"
-    return [layout.title.format(conversation.other) + layout.end, saved + layout.end,
+    saved = last + timedelta(minutes=7)
+    title = layout.title.format(conversation.other, saved=saved)
+    return [title + layout.end, f"{layout.saved} : {layout.stamp(saved)}{layout.end}",
             layout.end * layout.blanks]
 
 
