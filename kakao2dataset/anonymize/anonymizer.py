@@ -46,6 +46,9 @@ class Anonymizer:
         self.config = config or AnonymizerConfig()
         self.counts: Counter[str] = Counter()
         self.flagged = 0
+        # Evaluation hook: set to a list and every processed text appends its spans as
+        # (start, end, kind) in original coordinates (positions only, never values).
+        self.trace: list[list[tuple[int, int, str]]] | None = None
         self.book = NameBook()
         self._speaker_of: dict[str, str] = {}
         for display, placeholder in (speakers or {}).items():
@@ -96,6 +99,8 @@ class Anonymizer:
 
     def _process(self, text: str, context: str = "", forced=()) -> str:
         if not text:
+            if self.trace is not None:
+                self.trace.append([])
             return text
         norm = normalize(text)
         claims = self._claim(norm, normalize(context).text if context else "", forced)
@@ -126,6 +131,7 @@ class Anonymizer:
 
     def _replace(self, norm: Normalized, claims: Claims) -> str:
         pieces: list[tuple[int, int, str]] = []
+        kinds: list[str] = []
         for span in sorted(claims.spans, key=lambda s: s.start):
             if span.kind == "ALLOW":
                 continue
@@ -138,6 +144,9 @@ class Anonymizer:
                 repl = span.placeholder or self.config.placeholders[span.kind]
             self.counts[span.kind] += 1
             pieces.append((*norm.original_span(span.start, span.end), repl))
+            kinds.append(span.kind)
+        if self.trace is not None:
+            self.trace.append([(s, e, kind) for (s, e, _), kind in zip(pieces, kinds, strict=True)])
         out = norm.original
         for start, end, repl in reversed(pieces):
             out = out[:start] + repl + out[end:]

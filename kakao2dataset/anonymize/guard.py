@@ -33,10 +33,9 @@ def _exempt(text: str, m: regex.Match) -> bool:
         return True
     if all(yyyymmdd_date(digits_of(chunk)) for chunk in m.group().split()):
         return True
-    if (
-        _MONEY_AFTER.match(text[m.end() : m.end() + 6])
-        or text[max(0, m.start() - 1) : m.start()] in ("₩", "$")
-    ):
+    if _MONEY_AFTER.match(text[m.end() : m.end() + 6]) or text[
+        max(0, m.start() - 1) : m.start()
+    ] in ("₩", "$"):
         return True
     return _ORDER_BEFORE.search(text[max(0, m.start() - 20) : m.start()]) is not None
 

@@ -24,8 +24,10 @@ import regex
 from kakao2dataset.anonymize.lexicon import (
     ADDRESS_TERMS,
     ENGLISH_NAMES,
+    HONORIFIC_STOP,
     NOT_PEOPLE,
     PLACE_SUFFIXES,
+    SLANG,
     SURNAMES,
     TITLES,
     TWO_SYLLABLE_SURNAMES,
@@ -44,9 +46,18 @@ _ENGLISH = regex.compile(
     + "|".join(sorted(ENGLISH_NAMES, key=len, reverse=True))
     + r"))(?![a-z])"
 )
+_HONORIFIC = regex.compile(r"(?<![가-힣])([가-힣]{2,3})(?=\s?(?:씨|님)(?:[가-힣]{0,3})(?![가-힣]))")
+# A stem then a particle that (almost) only follows people: 한테/에게/랑/하고/께, or the euphonic
+# 이 that consonant-final given names take before any particle (혜인이가, 서진이는).
+_PERSON_PARTICLE = regex.compile(r"([가-힣]{2,3}?)(이?(?:한테|에게|랑|하고|께))")
+_EUPHONIC = regex.compile(r"([가-힣]{2,3}?)(이(?:가|는|도|를|네|만|처럼|의|랑|야|고|나|라도))")
 _JAPANESE = regex.compile(
     r"(?:[\p{Han}々]{1,4}|[ァ-ヺー]{2,8}|[ぁ-ゖ]{2,4})(?=さん|くん|君|ちゃん|様|先輩|先生|氏)"
 )
+
+
+def _has_final_consonant(word: str) -> bool:
+    return (ord(word[-1]) - 0xAC00) % 28 != 0
 
 
 def name_key(name: str) -> str:
@@ -146,6 +157,10 @@ class NameFinder:
         for m in _SURNAME_TITLE.finditer(text):
             title = regex.match(_JOB_TITLES, text[m.end() :].lstrip())
             yield Span(m.start(1), m.end(1), "NAME", 0.7, key=m.group(1) + " " + title.group())
+        for m in _HONORIFIC.finditer(text):
+            stem = m.group(1)
+            if self._person_like(stem) and stem not in HONORIFIC_STOP:
+                yield Span(m.start(1), m.end(1), "NAME", 0.6, key=name_key(stem))
         for m in _ENGLISH.finditer(text):
             yield Span(m.start(), m.end(), "NAME", 0.6, key=m.group())
         for m in _JAPANESE.finditer(text):
@@ -177,6 +192,11 @@ class NameFinder:
             self._cache[word] = self._verdict(word, tokens)
 
     def _verdict(self, word: str, tokens) -> tuple[int, int, str] | None:
+        return self._token_rules(word, tokens) or self._shape_rules(word, tokens)
+
+    def _token_rules(self, word: str, tokens) -> tuple[int, int, str] | None:
+        """Kiwi's own tags: NNP, noun + vocative, surname + title, unknown (oov) nouns that are
+        a surname + 2 syllables or sit before a particle people take (한테/랑/euphonic 이)."""
         for i, tok in enumerate(tokens):
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             form, start = tok.form, tok.start
@@ -196,11 +216,49 @@ class NameFinder:
             vocative = (
                 tok.tag in ("NNG", "NNP")
                 and nxt is not None
-                and nxt.tag == "JKV"
+                and (nxt.tag == "JKV" or (nxt.tag == "XSN" and nxt.form == "이"))
                 and len(form) <= 3
             )
-            if (nnp_name or vocative) and len(form) >= 2 and self._person_like(form):
+            oov_name = (
+                tok.tag in ("NNG", "NNP")
+                and getattr(tok, "oov", False)
+                and self._oov_name(form, nxt)
+            )
+            if (nnp_name or vocative or oov_name) and len(form) >= 2 and self._person_like(form):
                 return start, start + len(form), name_key(form)
+        return None
+
+    @staticmethod
+    def _oov_name(form: str, nxt) -> bool:
+        if form in SLANG or not 2 <= len(form) <= 4:
+            return False
+        if name_key(form) != form:  # surname + given name
+            return True
+        return nxt is not None and (
+            nxt.tag in ("JKV", "XSN") or nxt.form in ("한테", "에게", "랑", "이랑", "하고", "께")
+        )
+
+    def _shape_rules(self, word: str, tokens) -> tuple[int, int, str] | None:
+        """A stem before a person particle that Kiwi does not know as one ordinary word
+        (``은우한테`` → 은/우/한테: a name; ``친구한테`` → 친구: a word; ``고양이가``: a word)."""
+        for pattern in (_PERSON_PARTICLE, _EUPHONIC):
+            m = pattern.fullmatch(word)
+            if m is None:
+                continue
+            stem = m.group(1)
+            if pattern is _EUPHONIC and not _has_final_consonant(stem):
+                continue
+            inside = [t for t in tokens if t.start < len(stem)]
+            crosses = any(t.start + t.len > len(stem) for t in inside)
+            one_word = (
+                len(inside) == 1 and inside[0].form == stem and not getattr(inside[0], "oov", False)
+            )
+            if (
+                not (crosses or one_word)
+                and self._person_like(stem)
+                and not stem.endswith(("님", "씨"))
+            ):
+                return 0, len(stem), name_key(stem)
         return None
 
     def _person_like(self, form: str) -> bool:

@@ -34,7 +34,7 @@ _CARD_GROUPED = regex.compile(
 )
 _CARD_PLAIN = regex.compile(r"(?<![0-9])\d{13,19}(?![0-9])")
 _PHONE = regex.compile(
-    r"(?<![0-9+])(?:"
+    r"(?<![0-9+])(?<![0-9][-.])(?:"
     rf"(?:\+\s?|00)82{_SEP}(?:\(0\))?0?(?:1[016789]|2|[3-6][1-5]|70){_SEP}\d{{3,4}}{_SEP}\d{{4}}"
     rf"|01[016789]{_SEP}\d{{3,4}}{_SEP}\d{{4}}"
     rf"|0(?:2|3[1-3]|4[1-4]|5[1-5]|6[1-4]|70|80|60|50[2-8]){_SEP}\d{{3,4}}{_SEP}\d{{4}}"
@@ -43,7 +43,7 @@ _PHONE = regex.compile(
 )
 _PHONE_INTL = regex.compile(r"(?<![0-9])\+\s?[1-9]\d{0,2}(?:[\s.\-]?\(?\d{1,4}\)?){2,5}(?![0-9])")
 _PHONE_JP = regex.compile(r"(?<![0-9])0\d{1,4}-\d{1,4}-\d{4}(?![0-9])")
-_BRN = regex.compile(r"(?<![0-9])\d{3}\s?-\s?\d{2}\s?-\s?\d{5}(?![0-9])")
+_BRN = regex.compile(r"(?<![0-9])(?<![0-9][-.])\d{3}\s?-\s?\d{2}\s?-\s?\d{5}(?![0-9])")
 _BRN_PLAIN = regex.compile(r"(?<![0-9])\d{10}(?![0-9])")
 _PASSPORT = regex.compile(
     r"(?<![A-Za-z0-9])(?:[MSRODGmsrodg]\d{3}[A-Za-z]\d{4}|[MSRODmsrod]\d{8})(?![A-Za-z0-9])"
