@@ -229,9 +229,11 @@ def train(model, train_set: list[Example], val_set: list[Example], pad_id: int,
         optimizer.zero_grad(set_to_none=True)
         scheduler.step()
         state.step += 1
-        tok_s = tokens / (time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        tok_s = tokens / elapsed
         log.write(json.dumps({"step": state.step, "loss": step_loss, "lr": scheduler.get_last_lr()[0],
-                              "loss_tokens": n_loss, "tokens_per_s": tok_s}) + "\n")
+                              "loss_tokens": n_loss, "tokens_per_s": tok_s,
+                              "elapsed_s": elapsed}) + "\n")
         progress.update(state.step, step_loss, tok_s, val_ppl)
         stop = (state.step % s.eval_every == 0 or state.step == steps) and evaluate(state.step)
         if stop:
