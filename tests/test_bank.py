@@ -134,3 +134,15 @@ def test_persona_settings_and_overrides(bank):
     assert bank.sampling("friend").max_new_tokens == 12  # from k2d.json
     reply = bank.reply("friend", HIST_A, max_new_tokens=3, temperature=0.0)
     assert reply.completion_tokens <= 3
+
+
+def test_persona_yaml_generation_overrides_k2d_json(personas_dir, tmp_path):
+    root = tmp_path / "personas"
+    shutil.copytree(personas_dir, root, symlinks=True)
+    (root / "friend.yaml").write_text("generation:\n  max_new_tokens: 5\n  temperature: 0.3\n",
+                                      encoding="utf-8")
+    # the copied adapters still point at the original prepared base: same base, so it loads
+    bank = PersonaBank.from_personas_dir(root)
+    assert bank.sampling("friend").max_new_tokens == 5
+    assert bank.sampling("friend").temperature == 0.3
+    assert bank.sampling("mom").max_new_tokens == 12
