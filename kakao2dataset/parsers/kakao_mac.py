@@ -38,7 +38,6 @@ from kakao2dataset.reading import RawLine
 
 HEADER = regex.compile(r'^"?Date"?,"?User"?,"?Message"?$')
 ROW_START = regex.compile(r'^"?\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"?,')
-DATE = regex.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
 # Events, told apart from speech by starting with the row's own user name.
 EVENT_TAILS = regex.compile(
     r" (?:invited .*|joined this chatroom|left this chatroom)\.$"
@@ -51,11 +50,13 @@ def _is_event(user: str, text: str) -> bool:
 
 
 def _stamp(text: str) -> datetime | None:
-    if not DATE.fullmatch(text):
+    """``YYYY-MM-DD HH:MM:SS`` → datetime; None for anything else (2024-13-45 included:
+    report, never guess)."""
+    if len(text) != 19 or text[10] != " " or text[4] != "-":
         return None
     try:
         return datetime.fromisoformat(text)
-    except ValueError:  # 2024-13-45 and the like: report, never guess
+    except ValueError:
         return None
 
 
@@ -78,6 +79,7 @@ class KakaoMacParser(Parser):
 
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
         consumed: deque[RawLine] = deque()
+        self._kinds: dict[str, MessageKind] = {}
 
         def feed() -> Iterator[str]:
             for line in lines:
@@ -113,7 +115,17 @@ class KakaoMacParser(Parser):
             self._mark(consumed, acct, LineClass.SYSTEM)
             return Message(stamp, "", text, MessageKind.SYSTEM, self.source, first.number, last)
         self._mark(consumed, acct, LineClass.MESSAGE)
-        return Message(stamp, user, text, classify_kakao(text), self.source, first.number, last)
+        return Message(stamp, user, text, self._kind(text), self.source, first.number, last)
+
+    def _kind(self, text: str) -> MessageKind:
+        """classify_kakao, memoised for the short texts chats repeat all the time."""
+        kinds = self._kinds
+        kind = kinds.get(text)
+        if kind is None:
+            kind = classify_kakao(text)
+            if len(text) <= 64 and len(kinds) < 65536:
+                kinds[text] = kind
+        return kind
 
     @staticmethod
     def _mark(consumed: deque, acct: LineAccounting, cls: LineClass) -> None:

@@ -42,6 +42,7 @@ are text.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
@@ -51,14 +52,7 @@ import regex
 from kakao2dataset.model import Message, MessageKind
 from kakao2dataset.parsers._clock import MONTH_PATTERN, hour24, month_number
 from kakao2dataset.parsers._kakao_kinds import classify_kakao
-from kakao2dataset.parsers.base import (
-    LineAccounting,
-    LineClass,
-    Parser,
-    PendingMessage,
-    Sniff,
-    register,
-)
+from kakao2dataset.parsers.base import LineAccounting, LineClass, Parser, Sniff, register
 from kakao2dataset.reading import RawLine
 
 TITLE_KO = regex.compile(r"^(?P<title>.*) 님과 카카오톡 대화$")
@@ -71,9 +65,7 @@ LANGS = {
         "day": regex.compile(
             r"^-{3,} (?P<y>\d{4})년 (?P<mo>\d{1,2})월 (?P<d>\d{1,2})일 (?P<wd>[월화수목금토일])요일 -{3,}$"
         ),
-        "message": regex.compile(
-            r"^\[(?P<name>.+?)\] \[(?P<mer>오전|오후) (?P<h>\d{1,2}):(?P<mi>\d{2})\](?: |$)"
-        ),
+        "message": re.compile(r"\[(.+?)\] \[((?:오전|오후) \d{1,2}:\d{2})\](?: |$)"),
         "system": [
             regex.compile(r"^.+님이 (?:들어왔습니다|나갔습니다|방장이 되었습니다)\.$"),
             regex.compile(r"^.+님이 .+님을 초대(?:하였|했)습니다\.$"),
@@ -85,9 +77,7 @@ LANGS = {
             rf"^-{{3,}} (?P<wd>[A-Z][a-z]+), (?P<mo>{MONTH_PATTERN}) (?P<d>\d{{1,2}}), "
             r"(?P<y>\d{4}) -{3,}$"
         ),
-        "message": regex.compile(
-            r"^\[(?P<name>.+?)\] \[(?P<h>\d{1,2}):(?P<mi>\d{2}) (?P<mer>AM|PM)\](?: |$)"
-        ),
+        "message": re.compile(r"\[(.+?)\] \[(\d{1,2}:\d{2} (?:AM|PM))\](?: |$)"),
         "system": [
             regex.compile(r"^.+ (?:joined|left) this chatroom\.$"),
             regex.compile(r"^.+ invited .+\.$"),
@@ -115,14 +105,23 @@ def _is_day(text: str, lang: str) -> bool:
     return match is not None and _day(match, lang) is not None
 
 
-def _clock(match) -> tuple[int, int] | None:
-    """(hour, minute) of a message-line match; None for an impossible clock (오후 15:18)."""
+CLOCK = regex.compile(r"(?:(?P<mer>오전|오후) )?(?P<h>\d{1,2}):(?P<mi>\d{2})(?: (?P<mer2>AM|PM))?")
+
+
+def _clock(text: str) -> timedelta | None:
+    """Time of day of a message line's clock text (``오후 2:30``, ``2:30 PM``); None for an
+    impossible one (``오후 15:18``).
+
+    >>> _clock("오전 12:05"), _clock("12:05 PM"), _clock("오후 15:18")
+    (datetime.timedelta(seconds=300), datetime.timedelta(seconds=43500), None)
+    """
+    match = CLOCK.fullmatch(text)
     minute = int(match["mi"])
     try:
-        hour = hour24(int(match["h"]), match["mer"])
+        hour = hour24(int(match["h"]), match["mer"] or match["mer2"])
     except ValueError:
         return None
-    return (hour, minute) if minute < 60 else None
+    return timedelta(hours=hour, minutes=minute) if minute < 60 else None
 
 
 def _is_system(text: str, lang: str) -> bool:
@@ -144,15 +143,7 @@ class KakaoPcParser(Parser):
         return _HeadFacts(texts).claim(cls.name)
 
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
-        reader = _PcReader(self.source, self.sniffed.options, accounting)
-        out = reader.out
-        for line in lines:
-            reader.feed(line)
-            if out:
-                yield from out
-                out.clear()
-        reader.close()
-        yield from out
+        return _PcReader(self.source, self.sniffed.options, accounting).run(lines)
 
 
 class _HeadFacts:
@@ -167,7 +158,7 @@ class _HeadFacts:
         self.lang = max(LANGS, key=self._evidence)
         spec = LANGS[self.lang]
         self.days = _rising_days(texts, self.lang)
-        names = Counter(m["name"] for t in texts if (m := spec["message"].match(t)))
+        names = Counter(m[1] for t in texts if (m := spec["message"].match(t)))
         self.speakers = {name for name, n in names.items() if n >= 2}  # not a one-off paste
         self.messages = sum(names.values())
         self.system = any(_is_system(t, self.lang) for t in texts)
@@ -249,177 +240,223 @@ def _title(text: str) -> tuple[str, str] | None:
     return None
 
 
-class _Tentative:
-    """A message-like line accepted inside another message, not yet confirmed (rule 3)."""
-
-    __slots__ = ("line", "timestamp", "speaker", "text", "rest")
-
-    def __init__(self, line: RawLine, timestamp: datetime, speaker: str, text: str):
-        self.line, self.timestamp, self.speaker, self.text = line, timestamp, speaker, text
-        self.rest: list[RawLine] = []
+_MISSING = object()
 
 
 class _PcReader:
-    """The line-by-line state machine; finished messages are appended to ``out``."""
+    """The line-by-line state machine, written for speed (it runs once per input line): plain
+    attributes instead of per-line objects, clock texts and kinds memoised. Finished messages
+    go to ``out``; ``run`` yields them as they come.
+
+    ``c_*`` is the current message (confirmed, not yet emitted), ``t_*`` the tentative one
+    (rule 3); ``*_more`` holds their further lines (None while a message has one line).
+    """
 
     def __init__(self, source: str, options, accounting: LineAccounting):
-        self.source, self.acct, self.out = source, accounting, []
-        self.spec = LANGS[options.get("lang", "ko")]
+        self.source, self.mark = source, accounting.mark
         self.lang = options.get("lang", "ko")
+        self.day_re, self.msg_re = LANGS[self.lang]["day"], LANGS[self.lang]["message"]
         self.blank_before_day = bool(options.get("blank_before_day", False))
         self.group = bool(options.get("group", False))
-        self.cur = PendingMessage(source, classify_kakao)
-        self.tent: _Tentative | None = None
+        self.clocks: dict[str, timedelta | None] = {}
+        self.kinds: dict[str, MessageKind] = {}
+        self.out: list[Message] = []
+        self.c_ts: datetime | None = None
+        self.c_speaker = self.c_text = ""
+        self.c_first = self.c_last = 0
+        self.c_more: list[str] | None = None
+        self.t_line: RawLine | None = None
+        self.t_ts: datetime | None = None
+        self.t_speaker = self.t_text = ""
+        self.t_last = 0
+        self.t_more: list[str] | None = None
         self.blanks: list[RawLine] = []
-        self.day: date | None = None
+        self.base: datetime | None = None  # midnight of the current day
+        self.dateless = False
         self.last_ts: datetime | None = None
         self.known: set[str] = set()
-        self.in_header = True
-        self.dateless = False
 
-    # -- dispatch ---------------------------------------------------------------------------
-    def feed(self, line: RawLine) -> None:
-        text = line.text
-        if line.number == 1:
-            text = text.lstrip("\ufeff")
-        if self.in_header and self._header(line, text):
-            return
-        self.in_header = False
-        if text[:3] == "---" and (m := self.spec["day"].match(text)):
-            if self._day_line(line, m):
+    def run(self, lines: Iterable[RawLine]) -> Iterator[Message]:
+        out, lines = self.out, iter(lines)
+        for line in lines:
+            if not self._header(line):
+                self._first_line(line)
+                break
+        msg_match, on_message, on_other = self.msg_re.match, self._message_line, self._non_message
+        for line in lines:
+            text = line.text
+            if text[:1] == "[" and (match := msg_match(text)) is not None:
+                on_message(line, match, text)
+            else:
+                on_other(line, text)
+            if out:
+                yield from out
+                out.clear()
+        self._flush_blanks(layout=False)
+        self._end_message()
+        yield from out
+
+    def _header(self, line: RawLine) -> bool:
+        text = line.text.lstrip("\ufeff") if line.number == 1 else line.text
+        if line.number <= 2 and (_title(text) or SAVED.match(text)):
+            self.mark(line, LineClass.HEADER)
+            return True
+        if text == "" and line.number <= 4:
+            self.mark(line, LineClass.BLANK)
+            return True
+        return False
+
+    def _first_line(self, line: RawLine) -> None:
+        if line.number == 1 and line.text.startswith("\ufeff"):
+            line = RawLine(1, line.text.lstrip("\ufeff"), line.end)
+        match = self.msg_re.match(line.text)
+        if match is not None:
+            return self._message_line(line, match, line.text)
+        self._non_message(line, line.text)
+
+    def _non_message(self, line: RawLine, text: str) -> None:
+        if text[:3] == "---" and (match := self.day_re.match(text)) is not None:
+            if self._day_line(line, match):
                 return
-        elif text[:1] == "[" and (m := self.spec["message"].match(text)):
-            return self._message_line(line, m, text[m.end():])
         elif text and _is_system(text, self.lang):
             return self._system(line)
         self._other(line)
 
-    def _header(self, line: RawLine, text: str) -> bool:
-        if line.number <= 2 and (_title(text) or SAVED.match(text)):
-            self.acct.mark(line, LineClass.HEADER)
-            return True
-        if text == "" and line.number <= 4:
-            self.acct.mark(line, LineClass.BLANK)
-            return True
-        return False
-
     # -- day lines --------------------------------------------------------------------------
     def _day_line(self, line: RawLine, match) -> bool:
         day = _day(match, self.lang)
-        if day is None or (self.day is not None and day <= self.day):
+        if day is None or (self.base is not None and day <= self.base.date()):
             return False  # a look-alike (rule 1): handled as an ordinary line
         self._flush_blanks(layout=self.blank_before_day)
         self._end_message()
-        self.day = day
-        self.acct.mark(line, LineClass.DATE)
+        self.base, self.dateless = datetime(day.year, day.month, day.day), False
+        self.mark(line, LineClass.DATE)
         return True
 
     # -- message lines ----------------------------------------------------------------------
     def _message_line(self, line: RawLine, match, text: str) -> None:
-        clock = _clock(match)
-        if clock is None:  # an impossible clock: never guess, report
-            return self._other(line, unreadable=True)
-        timestamp, speaker = self._timestamp(*clock), match["name"]
-        if not self.cur.active:
+        delta = self.clocks.get(match[2], _MISSING)
+        if delta is _MISSING:
+            delta = self.clocks[match[2]] = _clock(match[2])
+        if delta is None:  # an impossible clock (오후 15:18): never guess, report
+            return self.mark(line, LineClass.UNPARSED)
+        stamp = self._dateless(delta) if self.base is None or self.dateless else self.base + delta
+        speaker, body = match[1], text[match.end():]
+        if self.c_ts is None:
             self._flush_blanks(layout=True)
-            self._confirm(line, timestamp, speaker, text)
-        elif self._plausible(speaker, timestamp):
-            self._flush_blanks(layout=False)
-            self._accept(line, timestamp, speaker, text)
-        else:
-            self._other(line)
+            return self._start(line, stamp, speaker, body)
+        if speaker in self.known or self._speaker_ok(speaker):
+            if stamp >= (self.c_ts if self.t_line is None else self.t_ts):
+                if self.t_line is not None:
+                    self._promote()
+                return self._tentative(line, stamp, speaker, body)
+            if self.t_line is not None and stamp >= self.c_ts:
+                self._fold()  # rule 3: the tentative line was a future-dated look-alike
+                return self._tentative(line, stamp, speaker, body)
+        self._other(line)
 
-    def _timestamp(self, hour: int, minute: int) -> datetime:
-        if self.day is None:  # dateless file: advance a placeholder day on clock rollover
-            self.day = DATELESS_DAY
-            self.dateless = True
-        stamp = datetime(self.day.year, self.day.month, self.day.day, hour, minute)
-        if self.dateless and self.last_ts and stamp < self.last_ts:
-            self.day += timedelta(days=1)
+    def _dateless(self, delta: timedelta) -> datetime:
+        """No day line yet: placeholder dates, a day further whenever the clock goes back."""
+        if self.base is None:
+            self.base, self.dateless = datetime(DATELESS_DAY.year, 1, 1), True
+        stamp = self.base + delta
+        if self.last_ts is not None and stamp < self.last_ts:
+            self.base += timedelta(days=1)
             stamp += timedelta(days=1)
         return stamp
 
-    def _plausible(self, speaker: str, timestamp: datetime) -> bool:
-        known = (self.known | {self.tent.speaker}) if self.tent else self.known
-        if speaker not in known and len(known) >= 2 and not self.group:
-            return False
-        latest = self.tent.timestamp if self.tent else self.cur.timestamp
-        return timestamp >= latest or (self.tent is not None and timestamp >= self.cur.timestamp)
+    def _speaker_ok(self, speaker: str) -> bool:
+        """Rule 2: in a 1:1 chat, a third name is a pasted line."""
+        if speaker in self.known or self.group:
+            return True
+        tentative = self.t_line is not None
+        if tentative and speaker == self.t_speaker:
+            return True
+        return len(self.known) + (tentative and self.t_speaker not in self.known) < 2
 
-    def _accept(self, line: RawLine, timestamp: datetime, speaker: str, text: str) -> None:
-        tent = self.tent
-        if tent is not None and timestamp < tent.timestamp:
-            self._fold(tent)  # rule 3: the tentative line was a future-dated look-alike
-        elif tent is not None:
-            self._confirm_tentative()
-        self.tent = _Tentative(line, timestamp, speaker, text)
-        self.last_ts = timestamp
+    def _tentative(self, line: RawLine, stamp: datetime, speaker: str, body: str) -> None:
+        if self.blanks:
+            self._flush_blanks(layout=False)
+        self.t_line, self.t_ts, self.t_speaker, self.t_text = line, stamp, speaker, body
+        self.t_last, self.t_more, self.last_ts = line.number, None, stamp
 
-    def _fold(self, tent: _Tentative) -> None:
-        self.acct.mark(tent.line, LineClass.CONTINUATION)
-        self.cur.add(tent.line.text, tent.line.number)
-        for rest in tent.rest:
-            self.cur.add(rest.text, rest.number)
-        self.tent = None
-        self.last_ts = self.cur.timestamp
+    def _fold(self) -> None:
+        self.mark(self.t_line, LineClass.CONTINUATION)
+        more = self.c_more if self.c_more is not None else []
+        more.append(self.t_line.text)
+        more.extend(self.t_more or ())
+        self.c_more, self.c_last, self.last_ts = more, self.t_last, self.c_ts
+        self.t_line = None
 
-    def _confirm_tentative(self) -> None:
-        tent, self.tent = self.tent, None
-        self._confirm(tent.line, tent.timestamp, tent.speaker, tent.text)
-        for rest in tent.rest:
-            self.cur.add(rest.text, rest.number)
+    def _promote(self) -> None:
+        line, more, last = self.t_line, self.t_more, self.t_last
+        self.t_line = None
+        self._start(line, self.t_ts, self.t_speaker, self.t_text)
+        self.c_more, self.c_last = more, last
 
-    def _confirm(self, line: RawLine, timestamp: datetime, speaker: str, text: str) -> None:
-        self.acct.mark(line, LineClass.MESSAGE)
+    def _start(self, line: RawLine, stamp: datetime, speaker: str, body: str) -> None:
+        if self.c_ts is not None:
+            self._emit()
+        self.mark(line, LineClass.MESSAGE)
         self.known.add(speaker)
-        self.last_ts = timestamp
-        if done := self.cur.start(timestamp, speaker, text, line.number):
-            self.out.append(done)
+        self.c_ts, self.c_speaker, self.c_text = stamp, speaker, body
+        self.c_first = self.c_last = line.number
+        self.c_more, self.last_ts = None, stamp
+
+    def _emit(self) -> None:
+        text = self.c_text if self.c_more is None else "\n".join([self.c_text, *self.c_more])
+        kind = self.kinds.get(text)
+        if kind is None:
+            kind = classify_kakao(text)
+            if len(text) <= 64 and len(self.kinds) < 65536:  # chat repeats short texts a lot
+                self.kinds[text] = kind
+        self.out.append(Message(self.c_ts, self.c_speaker, text, kind, self.source,
+                                self.c_first, self.c_last))
+        self.c_ts = None
 
     def _end_message(self) -> None:
-        if self.tent is not None:
-            self._confirm_tentative()
-        if done := self.cur.finish():
-            self.out.append(done)
+        if self.t_line is not None:
+            self._promote()
+        if self.c_ts is not None:
+            self._emit()
 
     # -- everything else --------------------------------------------------------------------
     def _system(self, line: RawLine) -> None:
         self._flush_blanks(layout=False)
         self._end_message()
         self.group = True  # joins and invites happen in group rooms only
-        self.acct.mark(line, LineClass.SYSTEM)
-        stamp = self.last_ts if self.last_ts and self.last_ts.date() == self.day else None
-        stamp = stamp or datetime.combine(self.day or DATELESS_DAY, datetime.min.time())
+        self.mark(line, LineClass.SYSTEM)
+        base = self.base or datetime(DATELESS_DAY.year, 1, 1)
+        stamp = self.last_ts if self.last_ts and self.last_ts >= base else base
         self.out.append(Message(stamp, "", line.text, MessageKind.SYSTEM, self.source,
                                 line.number, line.number))
 
-    def _other(self, line: RawLine, unreadable: bool = False) -> None:
-        if unreadable or not self.cur.active:
-            cls = LineClass.BLANK if line.text == "" and not unreadable else LineClass.UNPARSED
-            return self.acct.mark(line, cls)
+    def _other(self, line: RawLine) -> None:
+        if self.c_ts is None:
+            return self.mark(line, LineClass.BLANK if line.text == "" else LineClass.UNPARSED)
         if line.text == "" and self.blank_before_day:
             return self.blanks.append(line)  # layout or text: the next line decides
-        self._flush_blanks(layout=False)
+        if self.blanks:
+            self._flush_blanks(layout=False)
         self._continue(line)
 
     def _continue(self, line: RawLine) -> None:
-        self.acct.mark(line, LineClass.CONTINUATION)
-        if self.tent is not None:
-            self.tent.rest.append(line)
+        self.mark(line, LineClass.CONTINUATION)
+        if self.t_line is not None:
+            self.t_more = self.t_more or []
+            self.t_more.append(line.text)
+            self.t_last = line.number
         else:
-            self.cur.add(line.text, line.number)
+            self.c_more = self.c_more or []
+            self.c_more.append(line.text)
+            self.c_last = line.number
 
     def _flush_blanks(self, layout: bool) -> None:
         """Held blank lines: the last is layout before a day line (K1'), the rest are text."""
         if not self.blanks:
             return
         blanks, self.blanks = self.blanks, []
-        keep = blanks[:-1] if layout else blanks
-        for blank in keep:
-            self._continue(blank) if self.cur.active else self.acct.mark(blank, LineClass.BLANK)
+        for blank in blanks[:-1] if layout else blanks:
+            self._continue(blank) if self.c_ts is not None else self.mark(blank, LineClass.BLANK)
         if layout:
-            self.acct.mark(blanks[-1], LineClass.BLANK)
-
-    def close(self) -> None:
-        self._flush_blanks(layout=False)
-        self._end_message()
+            self.mark(blanks[-1], LineClass.BLANK)
