@@ -1,9 +1,12 @@
 """The LoRA training loop: data → model → optimizer → loop → save. Read it top to bottom.
 
-Multi-GPU: this loop is single-process. For data parallel on several GPUs, wrap it with
-🤗 Accelerate (``accelerate launch -m kakao2dataset.cli finetune ...`` after ``accelerator =
-Accelerator(); model, optimizer = accelerator.prepare(model, optimizer)``); personas are small
-enough that one GPU — or a CPU — is the normal case, so k2d ships no launcher.
+One process, one device (a GPU when there is one, else the CPU): a persona's chat log is small
+enough that this is the normal case. Multi-GPU is not wired in: ``accelerate launch`` on this
+loop would start N independent copies (same data, same result), not data parallelism. To use
+several GPUs, wrap it with 🤗 Accelerate — ``accelerator = Accelerator()``,
+``model, optimizer = accelerator.prepare(model, optimizer)``, ``accelerator.backward(loss)``,
+and give each rank every N-th batch of :func:`micro_batches` — then run it with
+``accelerate launch --num_processes N``. k2d ships no launcher.
 """
 
 from __future__ import annotations
@@ -178,7 +181,8 @@ def train(model, train_set: list[Example], val_set: list[Example], pad_id: int,
     dtype, use_scaler = resolve_precision(s.precision, device)
     model.to(device).train()
     if s.gradient_checkpointing:
-        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        # Recompute block activations in backward; non-reentrant works with frozen inputs.
+        model.activation_checkpointing_enable({"use_reentrant": False})
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=s.lr, weight_decay=s.weight_decay)
     steps = total_steps(s, len(train_set))

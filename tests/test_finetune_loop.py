@@ -79,3 +79,46 @@ def test_warmup_then_cosine():
     assert all(a >= b for a, b in zip(factors[10:], factors[11:], strict=False))
     assert factors[-1] == pytest.approx(0.1, abs=0.01)
     assert math.isclose(lr_factor(0, 10, 0), 1.0)
+
+
+def _fresh(prepared, dropout=0.0):
+    model = AutoModelForCausalLM.from_pretrained(prepared.path, dtype=torch.float32)
+    return add_lora(model, LoraSettings(r=4, alpha=8, dropout=dropout), seed=0)
+
+
+def test_gradient_checkpointing_gives_the_same_training(setup):
+    prepared, tok, train_set, val_set, root = setup
+    results = []
+    for ckpt in (False, True):
+        model = _fresh(prepared)
+        settings = TrainSettings(max_steps=3, batch_size=8, lr=1e-2, eval_every=3, save_every=0,
+                                 gradient_checkpointing=ckpt)
+        results.append(train(model, train_set, val_set, tok.pad_token_id, settings,
+                             root / f"gc{ckpt}").best_eval_loss)
+    assert results[0] == pytest.approx(results[1], rel=1e-5)
+
+
+def test_early_stopping_keeps_the_best_weights(setup, monkeypatch):
+    """Scripted validation losses: best at step 2, then two worse evals → stop at step 4 with
+    the LoRA weights of step 2 back in the model."""
+    import finetune.trainer as trainer_mod
+    from finetune.checkpoint import lora_state
+
+    prepared, tok, train_set, val_set, root = setup
+    losses = iter([6.0, 5.0, 4.0, 4.5, 4.2, 3.0, 3.0])
+    snapshots = []
+
+    def scripted_eval(model, *args, **kwargs):
+        snapshots.append(lora_state(model))
+        return next(losses)
+
+    monkeypatch.setattr(trainer_mod, "eval_loss", scripted_eval)
+    model = _fresh(prepared)
+    settings = TrainSettings(max_steps=40, batch_size=8, lr=1e-2, eval_every=1,
+                             early_stopping_patience=2, save_every=0)
+    result = train(model, train_set, val_set, tok.pad_token_id, settings, root / "es")
+    assert result.stopped_early and result.steps == 4 and result.best_step == 2
+    assert result.base_eval_loss == 6.0 and result.best_eval_loss == 4.0
+    now = lora_state(model)
+    assert all(torch.equal(now[k], snapshots[2][k]) for k in now)  # step-2 weights restored
+    assert not all(torch.equal(now[k], snapshots[4][k]) for k in now)

@@ -120,3 +120,31 @@ def test_new_with_the_real_parse_pipeline(tmp_path):
         "--personas-dir", str(root))
     pairs = (root / "friend" / "data" / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
     assert pairs and {"context", "response", "split"} <= set(json.loads(pairs[0]))
+
+
+def test_finetune_parses_exports_on_demand(tmp_path, fake_parse, tiny_gpt2_base):
+    """A yaml with `data.exports` + `speaker` and no pairs: parsed once into <slug>/data/."""
+    root = tmp_path / "p"
+    root.mkdir()
+    (tmp_path / "chat.txt").write_text("synthetic", encoding="utf-8")
+    (root / "pal.yaml").write_text(yaml.safe_dump({
+        "base": str(tiny_gpt2_base),
+        "data": {"exports": ["../chat.txt"], "speaker": "냥이"},
+    }, allow_unicode=True), encoding="utf-8")
+    for _ in range(2):
+        run("finetune", "--persona", "pal", "--personas-dir", str(root), "--dry-run")
+    assert len(fake_parse) == 1 and fake_parse[0][1] == root / "pal" / "data"
+    assert (root / "pal" / "data" / "pairs.jsonl").exists()
+
+
+def test_model_card_states_the_default_base_licence():
+    from finetune.adapter import model_card
+
+    meta = {"base": {"source": "skt/kogpt2-base-v2", "path": "/x", "vocab_size": 51200},
+            "persona": {"slug": "a", "display_name": "A"}, "speaker_tokens": {"end_of_turn": "<eot>"},
+            "generation": {"temperature": 0.8, "top_p": 0.9, "max_new_tokens": 64},
+            "data": {"train": {"pairs": 3, "loss_tokens": 10}}, "eval": {}}
+    card = model_card(meta)
+    assert "CC-BY-NC-SA 4.0" in card and "non-commercial" in card
+    meta["base"]["source"] = "someone/other-model"
+    assert "Check its licence" in model_card(meta)
