@@ -22,17 +22,16 @@ signal tells a line inside a message from a new record. Plausibility decides, in
 
 1. A day line is real only if its date is valid, its weekday matches, and it is later than the
    current day; otherwise it is text of the message being read.
-2. A message-like line inside a message stays text when its speaker is unknown while two
-   speakers are already known and the chat is not a group (≥ 3 speakers with ≥ 2 lines each,
-   or a join/invite line, in the first lines), when its time is earlier than the message it
-   follows.
+2. A message-like line inside a message stays text when its time is earlier than the message
+   it follows, or when its speaker is unknown while two speakers are already known and the
+   chat is not a group (a group: ≥ 3 speakers with ≥ 2 lines each, or a join/invite line, in
+   the first lines; or any system line met so far).
 3. A message-like line accepted *inside* a message is tentative. If the next message-like line
    is earlier than it but not earlier than the message before it, the tentative one was a
-   future-dated look-alike and folds back into that message as text.
-
-   (Typical source: yesterday's afternoon line pasted into this morning's message.) A copy of
-   the *previous* message pasted into the tentative one (same minute) looks the same and is
-   read this way too; same-minute bursts are far more common than such quotes.
+   future-dated look-alike (typically yesterday afternoon's line pasted into this morning's
+   message) and folds back into that message as text. A copy of the *previous* message pasted
+   into the tentative one (same minute) looks the same and is read this way too: same-minute
+   bursts are far more common than such quotes.
 
 A look-alike that fits the time order exactly is undecidable and is read as a message.
 System lines carry no time: they get the time of the last message of the same day, else
@@ -172,8 +171,9 @@ class _HeadFacts:
         if score is None:
             return None
         variant = self._variant()
-        return Sniff(parser=parser, variant=variant, score=score, notes=self._notes(variant),
-                     options=self._options(variant))
+        options = self._options(variant)
+        return Sniff(parser=parser, variant=variant, score=score,
+                     notes=self._notes(variant, options), options=options)
 
     def _score(self) -> float | None:
         """Strict: a title needs the ISO save stamp (mobile exports write a localised one), or
@@ -211,8 +211,13 @@ class _HeadFacts:
             return blanks[0]
         return variant == "K1'"
 
-    def _notes(self, variant: str) -> tuple[str, ...]:
-        notes = [f"KakaoTalk PC {variant}, {self.lang} times (12-hour)"]
+    def _notes(self, variant: str, options: dict) -> tuple[str, ...]:
+        notes = [f"KakaoTalk PC {variant}, {options['lang']} times (12-hour)"]
+        if options["blank_before_day"]:
+            notes.append("a blank line before each day line is layout (2015 style)")
+        if options["group"]:
+            notes.append("group chat (3+ speakers or join/invite lines): new names are "
+                         "always accepted as speakers")
         if self.title is None:
             notes.append("no header (older PC version or copied lines)")
         if not self.days:
