@@ -15,6 +15,7 @@ built the training examples, and cut from the left (oldest turns first) to fit t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -23,11 +24,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from finetune.generation import SamplingSettings, decode_rows
+from finetune.generation import SamplingSettings, StackedLora, decode_rows
 from finetune.paths import adapter_dir as adapter_dir_for
 from finetune.paths import persona_file
 from kakao2dataset.errors import ConfigError, K2DError, MissingExtraError
-from kakao2dataset.speakers import DEFAULT_TOKENS, SpeakerTokens, render_prompt
+from kakao2dataset.speakers import DEFAULT_TOKENS, ROLES, SpeakerTokens, render_prompt
 
 META_FILE = "k2d.json"
 History = Sequence[tuple[str, str]]
@@ -130,7 +131,11 @@ class PersonaBank:
     """One base model, many persona adapters; replies one at a time or as mixed batches."""
 
     def __init__(self, base_path: str | os.PathLike, *, max_prompt_tokens: int | None = None,
-                 max_turns: int | None = 32, dtype: str = "float32"):
+                 max_turns: int | None = 32, dtype: str = "float32", mixing: str = "peft"):
+        """``mixing``: how a batch mixes personas. ``"peft"`` (default) passes
+        ``adapter_names`` to peft, which runs each adapter on its slice of the batch;
+        ``"stacked"`` gathers every row's LoRA weights and runs two batched matmuls per layer
+        (:class:`~finetune.generation.StackedLora`; faster with many personas per batch)."""
         try:
             import torch
             from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -150,7 +155,11 @@ class PersonaBank:
         self.context_size = int(getattr(config, "max_position_embeddings", 1024) or 1024)
         self.max_prompt_tokens = max_prompt_tokens
         self.max_turns = max_turns
+        if mixing not in {"peft", "stacked"}:
+            raise ConfigError(f"mixing must be 'peft' or 'stacked', got {mixing!r}")
+        self.mixing = mixing
         self.model = None  # the PeftModel wrapping base_model, created by the first load()
+        self._stacked: StackedLora | None = None
         self.stats = BankStats()
         self._personas: dict[str, AdapterInfo] = {}
         self._sampling: dict[str, SamplingSettings] = {}
@@ -221,6 +230,7 @@ class PersonaBank:
             else:
                 self.model.load_adapter(str(info.path), adapter_name=slug)
             self.model.eval()
+            self._stacked = None
             self._personas[slug] = info
             generation = {**info.generation, **_persona_generation(info.path, slug)}
             self._sampling[slug] = SamplingSettings.from_dict(generation)
@@ -232,6 +242,7 @@ class PersonaBank:
         with self._lock, warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*was active which is now deleted")
             self.model.delete_adapter(slug)
+            self._stacked = None
             del self._personas[slug], self._sampling[slug]
 
     def _check_base(self, slug: str, info: AdapterInfo) -> None:
@@ -273,6 +284,9 @@ class PersonaBank:
         if self.max_prompt_tokens is not None:
             budget = min(budget, self.max_prompt_tokens)
         turns = list(history)[-self.max_turns:] if self.max_turns else list(history)
+        bad = sorted({role for role, _ in turns if role not in ROLES})
+        if bad:
+            raise ConfigError(f"unknown role(s) {bad} in history; expected {list(ROLES)}")
         tokens = self._personas[slug].speaker_tokens
         while True:
             ids = self.tokenizer(render_prompt(turns, tokens), add_special_tokens=False)[
@@ -309,13 +323,28 @@ class PersonaBank:
         slugs = [slug for slug, _ in rows]
         stop = set().union(*(self.stop_ids(s) for s in set(slugs)))
         pad = self._pad_id()
-        with self._lock:
-            outputs = decode_rows(self.model, prompts, slugs, settings, stop_ids=stop,
+        with self._lock, self.mixed(slugs) as names:
+            outputs = decode_rows(self.model, prompts, names, settings, stop_ids=stop,
                                   pad_id=pad, on_token=on_token)
             self.stats.record(len(rows), len(set(slugs)),
                               sum(len(o.token_ids) for o in outputs))
         return [Reply(slug, self.decode(o.token_ids), o.finish_reason, len(p), len(o.token_ids))
                 for slug, o, p in zip(slugs, outputs, prompts, strict=True)]
+
+    @contextlib.contextmanager
+    def mixed(self, slugs: list[str]):
+        """Yields the ``adapter_names`` to pass to forward (peft mixing), or None when the
+        stacked path's hooks do the mixing."""
+        if self.mixing == "peft":
+            yield list(slugs)
+            return
+        if self._stacked is None:
+            self._stacked = StackedLora(self.model)
+            reason = self._stacked.unsupported_reason()
+            if reason:
+                raise ConfigError(f"mixing='stacked' is not possible: {reason}; use 'peft'")
+        with self._stacked.rows(slugs):
+            yield None
 
     def _pad_id(self) -> int:
         pad = self.tokenizer.pad_token_id
@@ -334,10 +363,10 @@ class PersonaBank:
         pad = self._pad_id()
         ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts])
         mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
-        with self._lock, torch.inference_mode():
+        with self._lock, self.mixed([s for s, _ in rows]) as names, torch.inference_mode():
+            extra = {} if names is None else {"adapter_names": names}
             out = self.model(input_ids=ids, attention_mask=mask,
-                             position_ids=(mask.cumsum(-1) - 1).clamp(min=0),
-                             adapter_names=[s for s, _ in rows])
+                             position_ids=(mask.cumsum(-1) - 1).clamp(min=0), **extra)
         return out.logits[:, -1, :].float()
 
 

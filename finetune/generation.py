@@ -156,3 +156,86 @@ def decode_rows(
             mask = torch.cat([mask, torch.ones((n, 1), dtype=torch.long)], dim=1)
             step_ids, step_pos = next_ids, step_pos[:, -1:] + 1
     return [RowOutput(generated[i], finish[i] or "length") for i in range(n)]
+
+
+class StackedLora:
+    """Mixed-persona LoRA as two batched matmuls per layer, an alternative to peft's
+    ``adapter_names`` path (which loops over the distinct adapters of a batch in every layer).
+
+    Same math: row ``i`` of persona ``s`` gets ``scale_s * B_s @ A_s @ x_i`` added to the frozen
+    layer's output. All loaded adapters are stacked once per layer (``A: [n, r, in]``,
+    ``B: [n, out, r]``, smaller ranks zero-padded, scale folded into ``B``); a batch gathers its
+    rows' slices once, then every decode step costs two ``bmm`` per layer whatever the number
+    of personas. Plain LoRA only (no DoRA, trainable tokens or ``modules_to_save``).
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self._stacks: dict | None = None  # layer module → (names, A, B); rebuilt after load/unload
+
+    def invalidate(self) -> None:
+        self._stacks = None
+
+    def unsupported_reason(self) -> str | None:
+        for _, module in self._lora_layers():
+            if getattr(module, "lora_variant", None):
+                return "a LoRA variant (e.g. DoRA) is in use"
+        for name, _ in self.model.named_modules():
+            if "modules_to_save" in name or "token_adapter" in name:
+                return "an adapter trains whole modules or token rows"
+        return None
+
+    def _lora_layers(self):
+        from peft.tuners.lora import LoraLayer
+
+        return [(n, m) for n, m in self.model.named_modules()
+                if isinstance(m, LoraLayer) and len(m.lora_A)]
+
+    def _build(self) -> dict:
+        import torch
+
+        stacks = {}
+        for _, layer in self._lora_layers():
+            names = sorted(layer.lora_A.keys())
+            rank = max(layer.lora_A[n].weight.shape[0] for n in names)
+            a0, b0 = layer.lora_A[names[0]].weight, layer.lora_B[names[0]].weight
+            A = torch.zeros(len(names), rank, a0.shape[1], dtype=a0.dtype)
+            B = torch.zeros(len(names), b0.shape[0], rank, dtype=b0.dtype)
+            for i, n in enumerate(names):
+                r = layer.lora_A[n].weight.shape[0]
+                A[i, :r] = layer.lora_A[n].weight.detach()
+                B[i, :, :r] = layer.lora_B[n].weight.detach() * layer.scaling[n]
+            stacks[layer] = ({n: i for i, n in enumerate(names)}, A, B)
+        return stacks
+
+    def rows(self, adapter_names):
+        """Context manager: inside it, a forward of the model (adapters disabled) adds each
+        row's own persona delta via forward hooks."""
+        import contextlib
+
+        import torch
+
+        if self._stacks is None:
+            self._stacks = self._build()
+
+        @contextlib.contextmanager
+        def ctx():
+            hooks = []
+            for layer, (pos, A, B) in self._stacks.items():
+                keep = torch.tensor([n in pos for n in adapter_names], dtype=A.dtype)
+                idx = torch.tensor([pos.get(n, 0) for n in adapter_names])
+                At = A[idx].transpose(1, 2).contiguous()  # [rows, in, r]
+                Bt = (B[idx] * keep[:, None, None]).transpose(1, 2).contiguous()  # [rows, r, out]
+
+                def hook(_mod, args, out, At=At, Bt=Bt):
+                    return out + torch.bmm(torch.bmm(args[0], At), Bt)
+
+                hooks.append(layer.register_forward_hook(hook))
+            try:
+                with self.model.disable_adapter():
+                    yield
+            finally:
+                for h in hooks:
+                    h.remove()
+
+        return ctx()

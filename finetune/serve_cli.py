@@ -46,11 +46,11 @@ def _sampling_options(f):
     return f
 
 
-def _bank_for(root: Path, slugs: list[str] | None):
+def _bank_for(root: Path, slugs: list[str] | None, mixing: str):
     from finetune.bank import PersonaBank
 
     _quiet_transformers()
-    return PersonaBank.from_personas_dir(root, slugs)
+    return PersonaBank.from_personas_dir(root, slugs, mixing=mixing)
 
 
 def _quiet_transformers() -> None:
@@ -182,8 +182,11 @@ shared base. Listens on 127.0.0.1 unless --host says otherwise; use --api-key be
               help="How long a request waits for others to batch with.")
 @click.option("--max-tokens-limit", type=int, default=512, show_default=True,
               help="Largest max_tokens a request may ask for.")
+@click.option("--mixing", type=click.Choice(["peft", "stacked"]), default="peft",
+              show_default=True, help="How a batch mixes personas: peft's adapter_names, or "
+              "stacked LoRA matmuls (faster with many personas per batch; plain LoRA only).")
 def serve(personas_dir, slugs, host, port, api_key, max_batch_size, batch_window_ms,
-          max_tokens_limit):
+          max_tokens_limit, mixing):
     try:
         import uvicorn
 
@@ -191,7 +194,7 @@ def serve(personas_dir, slugs, host, port, api_key, max_batch_size, batch_window
     except ModuleNotFoundError as exc:
         raise MissingExtraError("serve", exc.name or "fastapi") from None
     root = personas_dir_or_default(personas_dir)
-    bank = _bank_for(root, list(slugs) or None)
+    bank = _bank_for(root, list(slugs) or None, mixing)
     if host not in {"127.0.0.1", "localhost", "::1"} and not api_key:
         click.echo(f"warning: listening on {host} without --api-key", err=True)
     options = ServeOptions(api_key=api_key, max_batch_size=max_batch_size,

@@ -146,3 +146,19 @@ def test_persona_yaml_generation_overrides_k2d_json(personas_dir, tmp_path):
     assert bank.sampling("friend").max_new_tokens == 5
     assert bank.sampling("friend").temperature == 0.3
     assert bank.sampling("mom").max_new_tokens == 12
+
+
+def test_stacked_mixing_equals_peft_mixing(personas_dir):
+    rows = [("friend", HIST_A), ("mom", HIST_B), ("friend", HIST_C), ("mom", HIST_A)]
+    peft_bank = PersonaBank.from_personas_dir(personas_dir)
+    stacked = PersonaBank.from_personas_dir(personas_dir, mixing="stacked")
+    torch.testing.assert_close(stacked.next_token_logits(rows), peft_bank.next_token_logits(rows),
+                               atol=1e-4, rtol=1e-4)
+    kw = dict(temperature=0.0, max_new_tokens=10)
+    assert [r.text for r in stacked.reply_batch(rows, **kw)] == \
+        [r.text for r in peft_bank.reply_batch(rows, **kw)]
+    stacked.unload("mom")  # the stacks are rebuilt after load/unload
+    torch.testing.assert_close(stacked.next_token_logits(rows[:1]),
+                               peft_bank.next_token_logits(rows[:1]), atol=1e-4, rtol=1e-4)
+    # outside a batch the hooks are gone: the plain peft model is unchanged
+    assert not any(m._forward_hooks for m in stacked.model.modules())
