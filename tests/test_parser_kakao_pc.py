@@ -110,6 +110,20 @@ def test_system_lines_take_the_time_of_the_last_message_of_the_day(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("encoding,newline", [("cp949", "\r\n"), ("utf-16", "\r\n"),
+                                              ("utf-8", "\n")])
+def test_legacy_encodings_and_resaved_line_ends_read_the_same(tmp_path, encoding, newline):
+    original = FIXTURES / "K1_one_to_one_lookalikes.txt"
+    text = original.read_bytes().decode("utf-8").replace("\r\n", newline)
+    path = tmp_path / "resaved.txt"
+    path.write_bytes(text.encode(encoding))
+    _, expected = _parse(original)
+    parsed, messages = _parse(path)
+    assert [m.to_dict() | {"source": ""} for m in messages] == [
+        m.to_dict() | {"source": ""} for m in expected]
+    assert parsed.sniff.variant == "K1"
+
+
 def _head(texts: list[str]) -> list[RawLine]:
     return [RawLine(i, t, "\r\n") for i, t in enumerate(texts, start=1)]
 
