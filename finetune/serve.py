@@ -133,7 +133,7 @@ class Batcher:
                 try:
                     batch.append(await asyncio.wait_for(self.queue.get(),
                                                         max(0.0, deadline - loop.time())))
-                except TimeoutError:
+                except asyncio.TimeoutError:  # (not the builtin before Python 3.11)
                     break
             batch = [j for j in batch if not j.future.done()]  # client gone / cancelled
             if batch:
