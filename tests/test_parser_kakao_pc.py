@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from kakao2dataset.errors import UnparsedLinesError
 from kakao2dataset.exports import parse_sources
 from kakao2dataset.model import MessageKind
-from kakao2dataset.parsers.base import LineClass
+from kakao2dataset.parsers.base import LineAccounting, LineClass, Sniff
 from kakao2dataset.parsers.kakao_pc import KakaoPcParser
 from kakao2dataset.reading import RawLine
 from kakao2dataset.synthetic import Conversation, SyntheticMessage
@@ -122,6 +122,25 @@ def test_legacy_encodings_and_resaved_line_ends_read_the_same(tmp_path, encoding
     assert [m.to_dict() | {"source": ""} for m in messages] == [
         m.to_dict() | {"source": ""} for m in expected]
     assert parsed.sniff.variant == "K1"
+
+
+def _read(texts: list[str], **options) -> list:
+    """Parse lines with given sniff options (as if the first lines had shown them)."""
+    options = {"lang": "ko", "group": False, "blank_before_day": False} | options
+    parser = KakaoPcParser("x.txt", Sniff("kakao-pc", "K1", 1.0, options=options))
+    accounting = LineAccounting()
+    messages = list(parser.parse(_head(texts), accounting))
+    assert accounting.total == len(texts)
+    return messages
+
+
+def test_a_third_name_is_text_in_a_one_to_one_chat_until_it_recurs_in_another_message():
+    messages = _read(HEAD + ["[이준호] [오후 2:00] 안녕", "[김민지] [오후 2:01] 응",
+                             "[최수아] [오후 2:02] 붙여넣은 줄?", "[이준호] [오후 2:03] 어",
+                             "[최수아] [오후 2:04] 아니 나 여기 있어", "[김민지] [오후 2:05] ㅎㅎ"])
+    assert [(m.speaker, m.text) for m in messages] == [
+        ("이준호", "안녕"), ("김민지", "응\n[최수아] [오후 2:02] 붙여넣은 줄?"), ("이준호", "어"),
+        ("최수아", "아니 나 여기 있어"), ("김민지", "ㅎㅎ")]
 
 
 def _head(texts: list[str]) -> list[RawLine]:

@@ -25,7 +25,8 @@ signal tells a line inside a message from a new record. Plausibility decides, in
 2. A message-like line inside a message stays text when its time is earlier than the message
    it follows, or when its speaker is unknown while two speakers are already known and the
    chat is not a group (a group: ≥ 3 speakers with ≥ 2 lines each, or a join/invite line, in
-   the first lines; or any system line met so far).
+   the first lines; any system line met so far; or a third name met inside two different
+   messages — so a group is not read as one speaker's text for long).
 3. A message-like line accepted *inside* a message is tentative. If the next message-like line
    is earlier than it but not earlier than the message before it, the tentative one was a
    future-dated look-alike (typically yesterday afternoon's line pasted into this morning's
@@ -280,6 +281,7 @@ class _PcReader:
         self.dateless = False
         self.last_ts: datetime | None = None
         self.known: set[str] = set()
+        self.strikes: dict[str, int] = {}  # unknown name → the message it was first met in
 
     def run(self, lines: Iterable[RawLine]) -> Iterator[Message]:
         out, lines = self.out, iter(lines)
@@ -377,7 +379,17 @@ class _PcReader:
         tentative = self.t_line is not None
         if tentative and speaker == self.t_speaker:
             return True
-        return len(self.known) + (tentative and self.t_speaker not in self.known) < 2
+        if len(self.known) + (tentative and self.t_speaker not in self.known) < 2:
+            return True
+        return self._strike(speaker)
+
+    def _strike(self, speaker: str) -> bool:
+        """A third name met inside two different messages is a speaker after all (a group whose
+        first lines showed two people): from then on the chat counts as a group."""
+        where = self.c_first if self.t_line is None else self.t_line.number
+        if self.strikes.setdefault(speaker, where) != where:
+            self.group = True
+        return self.group
 
     def _tentative(self, line: RawLine, stamp: datetime, speaker: str, body: str) -> None:
         if self.blanks:
