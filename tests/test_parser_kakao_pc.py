@@ -143,6 +143,14 @@ def test_a_third_name_is_text_in_a_one_to_one_chat_until_it_recurs_in_another_me
         ("최수아", "아니 나 여기 있어"), ("김민지", "ㅎㅎ")]
 
 
+def test_a_group_file_name_accepts_new_names_at_once(tmp_path):
+    lines = HEAD + ["[이준호] [오후 2:00] 안녕", "[김민지] [오후 2:01] 응", "[최수아] [오후 2:02] 나도"]
+    path = tmp_path / "KakaoTalk_20240106_1000_00_123_group.txt"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    _, messages = _parse(path)
+    assert [m.speaker for m in messages] == ["이준호", "김민지", "최수아"]
+
+
 def _head(texts: list[str]) -> list[RawLine]:
     return [RawLine(i, t, "\r\n") for i, t in enumerate(texts, start=1)]
 

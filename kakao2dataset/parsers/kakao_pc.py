@@ -25,8 +25,8 @@ signal tells a line inside a message from a new record. Plausibility decides, in
 2. A message-like line inside a message stays text when its time is earlier than the message
    it follows, or when its speaker is unknown while two speakers are already known and the
    chat is not a group (a group: ≥ 3 speakers with ≥ 2 lines each, or a join/invite line, in
-   the first lines; any system line met so far; or a third name met inside two different
-   messages — so a group is not read as one speaker's text for long).
+   the first lines; a file name ending in ``_group.txt``; any system line met so far; or a
+   third name met inside two different messages, so a group is not read as text for long).
 3. A message-like line accepted *inside* a message is tentative. If the next message-like line
    is earlier than it but not earlier than the message before it, the tentative one was a
    future-dated look-alike (typically yesterday afternoon's line pasted into this morning's
@@ -263,7 +263,8 @@ class _PcReader:
         self.lang = options.get("lang", "ko")
         self.day_re, self.msg_re = LANGS[self.lang]["day"], LANGS[self.lang]["message"]
         self.blank_before_day = bool(options.get("blank_before_day", False))
-        self.group = bool(options.get("group", False))
+        # PC export names end in "_group.txt" for group rooms (KakaoTalk_20210108_0846_18_555_group)
+        self.group = bool(options.get("group", False)) or source.lower().endswith("_group.txt")
         self.clocks: dict[str, timedelta | None] = {}
         self.kinds: dict[str, MessageKind] = {}
         self.out: list[Message] = []
