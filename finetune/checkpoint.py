@@ -60,10 +60,12 @@ def reset(work_dir: Path) -> None:
         (work_dir / name).unlink(missing_ok=True)
 
 
-def save(work_dir: Path, state: TrainState, model, optimizer, scheduler, scaler) -> None:
+def save(work_dir: Path, state: TrainState, model, optimizer, scheduler, scaler,
+         plan: dict) -> None:
     import torch
 
     payload = {
+        "plan": plan,
         "train_state": {k: getattr(state, k) for k in
                         ("step", "base_loss", "best_loss", "best_step", "bad_evals")},
         "best_lora": state.best_lora,
@@ -79,13 +81,16 @@ def save(work_dir: Path, state: TrainState, model, optimizer, scheduler, scaler)
     os.replace(tmp, work_dir / NAME)
 
 
-def load(work_dir: Path, model, optimizer, scheduler, scaler) -> TrainState:
+def load(work_dir: Path, model, optimizer, scheduler, scaler, plan: dict) -> TrainState:
     import torch
 
     path = work_dir / NAME
     if not path.exists():
         raise K2DError("no checkpoint to resume from (train without --resume)", path=str(path))
     payload = torch.load(path, map_location="cpu", weights_only=True)
+    if payload["plan"] != plan:
+        raise K2DError(f"the checkpoint was made with {payload['plan']}, this run has {plan}; "
+                       "resume with the same settings or train without --resume", path=str(path))
     load_lora_state(model, payload["lora"])
     optimizer.load_state_dict(payload["optimizer"])
     scheduler.load_state_dict(payload["scheduler"])

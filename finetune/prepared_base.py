@@ -118,7 +118,8 @@ def _load_source(base: str):
         model = AutoModelForCausalLM.from_pretrained(base, dtype=torch.float32)
     except OSError as exc:
         raise K2DError(
-            f"cannot load base model {base!r} (no local copy and no network?): {exc}"
+            f"cannot load base model {base!r} (no local copy and no network?): "
+            + " ".join(str(exc).split())
         ) from None
     return tokenizer, model
 

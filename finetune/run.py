@@ -95,7 +95,7 @@ def dry_run(persona: Persona, cfg: PersonaConfig) -> str:
         tokenizer = AutoTokenizer.from_pretrained(source)
         model_config = AutoConfig.from_pretrained(source)
     except OSError as exc:
-        raise K2DError(f"cannot load base {cfg.base!r}: {exc}") from None
+        raise K2DError(f"cannot load base {cfg.base!r}: " + " ".join(str(exc).split())) from None
     added = [] if prepared.exists() else add_speaker_tokens(tokenizer, tokens)
     train_set, val_set = load_examples(persona, cfg, tokenizer, tokens, max_positions(model_config))
     with torch.device("meta"):

@@ -191,8 +191,11 @@ def train(model, train_set: list[Example], val_set: list[Example], pad_id: int,
     torch.manual_seed(s.seed)  # dropout stream
 
     res, state = TrainResult(), ckpt.TrainState()
+    # What must match for a resumed run to continue the same run.
+    plan = {"steps": steps, "batch_size": s.batch_size, "grad_accum": s.grad_accum,
+            "seed": s.seed, "lr": s.lr, "train_pairs": len(train_set)}
     if resume:
-        state = ckpt.load(work_dir, model, optimizer, scheduler, scaler)
+        state = ckpt.load(work_dir, model, optimizer, scheduler, scaler, plan)
     else:
         ckpt.reset(work_dir)
     log = (work_dir / "metrics.jsonl").open("a", encoding="utf-8")
@@ -243,7 +246,7 @@ def train(model, train_set: list[Example], val_set: list[Example], pad_id: int,
         if stop:
             res.stopped_early = True
         if stop or (s.save_every and state.step % s.save_every == 0) or state.step == stop_after:
-            ckpt.save(work_dir, state, model, optimizer, scheduler, scaler)
+            ckpt.save(work_dir, state, model, optimizer, scheduler, scaler, plan)
         if stop or state.step == stop_after:
             break
     progress.close()

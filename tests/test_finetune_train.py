@@ -142,6 +142,9 @@ def test_resume_gives_the_same_adapter_as_an_uninterrupted_run(tmp_path, tiny_gp
     out = k2d("finetune", "--persona", "nyang", "--personas-dir", str(resumed), "--stop-after", "3")
     assert not (resumed / "nyang" / "adapter").exists()
     assert (resumed / "nyang" / "train" / "checkpoint.pt").exists()
+    changed = CliRunner().invoke(main, ["finetune", "--persona", "nyang", "--personas-dir",
+                                        str(resumed), "--resume", "--max-steps", "9"])
+    assert changed.exit_code == 1 and "resume with the same settings" in changed.output
     k2d("finetune", "--persona", "nyang", "--personas-dir", str(resumed), "--resume")
     a = load_file(straight / "nyang" / "adapter" / "adapter_model.safetensors")
     b = load_file(resumed / "nyang" / "adapter" / "adapter_model.safetensors")
