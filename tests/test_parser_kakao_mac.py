@@ -83,10 +83,11 @@ def test_a_malformed_row_is_unparsed_and_reading_goes_on(tmp_path):
 
 
 def test_quoted_header_and_date_and_crlf(tmp_path):
-    text = '"Date","User","Message"\r\n"2024-01-01 10:00:00","A","two\r\nlines"\r\n'
+    text = '\r\n"Date","User","Message"\r\n"2024-01-01 10:00:00","A","two\r\nlines"\r\n'
     parsed, messages = _parse(_write(tmp_path, text))
     assert [(m.speaker, m.text, m.first_line, m.last_line) for m in messages] == [
-        ("A", "two\nlines", 2, 3)]
+        ("A", "two\nlines", 3, 4)]
+    assert parsed.accounting.to_dict()["blank"] == 1
 
 
 def _head(texts):

@@ -19,7 +19,8 @@ about its own user is a system message (speaker ""). Placeholders are parenthesi
 
 Rows are read by :mod:`csv` (C speed) from the streamed lines; the lines each row consumed
 are marked (first line MESSAGE or SYSTEM, the rest CONTINUATION). A row that is not
-``date,user,message`` or has unbalanced quotes is UNPARSED, by line number.
+``date,user,message``, has unbalanced quotes or a field over the csv module's 128 KiB limit is
+UNPARSED, by line number. A bare CR inside quotes reads back as a line break (``\n``).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ class KakaoMacParser(Parser):
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
         consumed: deque[RawLine] = deque()
         self._kinds: dict[str, MessageKind] = {}
+        self._header_seen = False
 
         def feed() -> Iterator[str]:
             for line in lines:
@@ -102,7 +104,8 @@ class KakaoMacParser(Parser):
 
     def _row(self, row: list[str], consumed: deque, acct: LineAccounting) -> Message | None:
         first = consumed[0]
-        if first.number == 1 and HEADER.match(first.text.lstrip("\ufeff")):
+        if not self._header_seen and HEADER.match(first.text.lstrip("\ufeff")):
+            self._header_seen = True  # the first one only; blank lines may precede it
             return self._mark(consumed, acct, LineClass.HEADER)
         if not row:
             return self._mark(consumed, acct, LineClass.BLANK)
