@@ -41,14 +41,17 @@ _PLATE = regex.compile(
 
 def find_address(text: str, context: str = "") -> Iterator[Span]:
     """``서울 강남구 테헤란로 123``, ``동부리 388-2``, ``OO아파트 101동 1203호``."""
-    for m in _UNIT.finditer(text):
-        yield Span(m.start(), m.end(), "ADDRESS", 0.9)
-    for m in _ROAD.finditer(text):
-        if not m.group("road").endswith("으로"):
-            yield Span(m.start(), m.end(), "ADDRESS", 0.8)
-    for pattern in (_LOT, _LOT_WITH_DISTRICT):
-        for m in pattern.finditer(text):
-            yield Span(m.start(), m.end(), "ADDRESS", 0.7)
+    if "동" in text and "호" in text:
+        for m in _UNIT.finditer(text):
+            yield Span(m.start(), m.end(), "ADDRESS", 0.9)
+    if "로" in text or "길" in text:
+        for m in _ROAD.finditer(text):
+            if not m.group("road").endswith("으로"):
+                yield Span(m.start(), m.end(), "ADDRESS", 0.8)
+    if any(c in text for c in "동리가"):
+        for pattern in (_LOT, _LOT_WITH_DISTRICT):
+            for m in pattern.finditer(text):
+                yield Span(m.start(), m.end(), "ADDRESS", 0.7)
 
 
 def find_plate(text: str, context: str = "") -> Iterator[Span]:

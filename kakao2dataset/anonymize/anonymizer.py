@@ -19,10 +19,16 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import regex
 
-from kakao2dataset.anonymize.address import PLACE_DETECTORS
+from kakao2dataset.anonymize.address import find_address, find_plate
 from kakao2dataset.anonymize.config import AnonymizerConfig
 from kakao2dataset.anonymize.guard import guard
-from kakao2dataset.anonymize.names import NameBook, NameFinder, compile_names, speaker_variants
+from kakao2dataset.anonymize.names import (
+    FormIndex,
+    NameBook,
+    NameFinder,
+    compile_names,
+    speaker_variants,
+)
 from kakao2dataset.anonymize.normalize import Normalized, normalize
 from kakao2dataset.anonymize.spans import Claims, Span
 from kakao2dataset.anonymize.split import MAX_CHAIN, forced_spans, tail
@@ -30,7 +36,28 @@ from kakao2dataset.anonymize.structured import NUMBER_DETECTORS
 from kakao2dataset.anonymize.web import find_email, find_ip, find_url
 from kakao2dataset.model import Message
 
-_DETECTORS = (find_email, find_url, *NUMBER_DETECTORS, find_ip, *PLACE_DETECTORS)
+
+def _detectors_for(t: str) -> list:
+    """The detectors worth running on ``t``. Cheap gates first: most chat lines have no digits,
+    no "@" and no "/", and skipping the regexes there is most of the anonymizer's speed."""
+    digits = sum(map(t.count, _DIGITS))
+    chosen: list = []
+    if "@" in t or "골뱅이" in t or "at" in t:
+        chosen.append(find_email)
+    if "/" in t or "www." in t:
+        chosen.append(find_url)
+    if digits >= 7:
+        chosen.extend(NUMBER_DETECTORS)
+    if (digits >= 4 and "." in t) or t.count(":") >= 2:
+        chosen.append(find_ip)
+    if digits >= 1:
+        chosen.append(find_address)
+    if digits >= 6:
+        chosen.append(find_plate)
+    return chosen
+
+
+_DIGITS = "0123456789"
 
 
 class Anonymizer:
@@ -56,7 +83,12 @@ class Anonymizer:
                 self._speaker_of.setdefault(form, placeholder)
                 self._speaker_of.setdefault(form.lower(), placeholder)
         self._speaker_re = compile_names(self._speaker_of)
+        self._speaker_guard = FormIndex(anywhere=True)
+        for form in self._speaker_of:
+            self._speaker_guard.add(form)
+        self._speaker_guard.rebuild()
         self._allow_re = self._words(self.config.allow)
+        self._allow = frozenset(self.config.allow)
         self._deny_re = self._words(self.config.deny)
         protected = {*self.config.allow, *self._speaker_of}
         self._names = NameFinder(self.book, protected, kiwi=kiwi)
@@ -70,7 +102,8 @@ class Anonymizer:
 
     def anonymize_message(self, message: Message, context: str = "") -> Message:
         """Same message with anonymized text (system lines and media placeholders included)."""
-        return dataclasses.replace(message, text=self._process(message.text, context))
+        text = self._process(message.text, context)
+        return message if text == message.text else dataclasses.replace(message, text=text)
 
     def anonymize_messages(self, messages: Iterable[Message]) -> Iterator[Message]:
         """Stream form. Holds back at most a few messages while a trailing digit fragment may
@@ -95,7 +128,7 @@ class Anonymizer:
         for i, message in enumerate(window):
             text = self._process(message.text, context, forced[i] if forced else ())
             context = message.text
-            yield dataclasses.replace(message, text=text)
+            yield message if text == message.text else dataclasses.replace(message, text=text)
 
     def _process(self, text: str, context: str = "", forced=()) -> str:
         if not text:
@@ -115,7 +148,7 @@ class Anonymizer:
                     claims.add(Span(m.start(), m.end(), kind, 1.0))
         for start, end, kind in forced:
             claims.add(Span(start, end, kind, 1.0))
-        for detect in _DETECTORS:
+        for detect in _detectors_for(t):
             for span in detect(t, context):
                 if span.kind not in disabled:
                     claims.add(span)
@@ -153,10 +186,9 @@ class Anonymizer:
         return out
 
     def _guard(self, text: str) -> str:
-        names = self._guard_names()
         out, hits = guard(
             text,
-            names,
+            self._guard_names,
             self.config.placeholders["NUMBER"],
             self._name_placeholder,
             self.config.placeholders,
@@ -167,23 +199,18 @@ class Anonymizer:
             self.counts.update(f"GUARD_{kind}" for kind in hits)
         return out
 
-    def _guard_names(self) -> regex.Pattern | None:
-        forms = [f for f in (*self._speaker_of, *self.book.surfaces) if len(f) >= 2]
-        forms = [f for f in forms if f not in self.config.allow]
-        key = len(forms)
-        if getattr(self, "_guard_key", None) != key:
-            alternation = "|".join(
-                regex.escape(f) for f in sorted(set(forms), key=len, reverse=True)
-            )
-            self._guard_re = regex.compile(rf"(?i:{alternation})") if alternation else None
-            self._guard_key = key
-        return self._guard_re
+    def _guard_names(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """Known names anywhere in the output, even inside a word (fail closed)."""
+        for index in (self._speaker_guard, self.book.anywhere):
+            for start, end, surface in index.find(text):
+                if surface not in self._allow:
+                    yield start, end, surface
 
     def _name_placeholder(self, surface: str) -> str:
         ph = self._speaker_of.get(surface) or self._speaker_of.get(surface.lower())
         if ph:
             return ph
-        key = self.book.surfaces.get(surface, surface)
+        key = self.book.surfaces.get(surface.lower() if surface.isascii() else surface, surface)
         return self.config.placeholders["NAME"].format(n=self.book.learn(surface, key))
 
     @staticmethod

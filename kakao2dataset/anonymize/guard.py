@@ -13,6 +13,8 @@ replaced (or only flagged, in audit mode) and the line counted. Dates (``2024-11
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import regex
 
 from kakao2dataset.anonymize.normalize import normalize
@@ -42,24 +44,27 @@ def _exempt(text: str, m: regex.Match) -> bool:
 
 def guard(
     text: str,
-    names: regex.Pattern | None,
+    names: Callable[[str], Iterable[tuple[int, int, str]]] | None,
     number_placeholder: str,
     name_placeholder=None,
     placeholders: dict[str, str] | None = None,
     replace: bool = True,
 ) -> tuple[str, list[str]]:
-    """Return ``(text, kinds_hit)``; ``name_placeholder(surface)`` gives a name's replacement."""
+    """Return ``(text, kinds_hit)``. ``names(text)`` yields ``(start, end, surface)`` of known
+    names; ``name_placeholder(surface)`` gives a name's replacement."""
     norm = normalize(text)
+    t = norm.text
     hits: list[tuple[int, int, str, str]] = []
-    for m in _DIGIT_RUN.finditer(norm.text):
-        if not _exempt(norm.text, m):
-            hits.append((m.start(), m.end(), "NUMBER", number_placeholder))
-    for kind, pattern in (("EMAIL", EMAIL), ("URL", URL)):
-        for m in pattern.finditer(norm.text):
+    if sum(map(t.count, "0123456789")) >= 7:
+        for m in _DIGIT_RUN.finditer(t):
+            if not _exempt(t, m):
+                hits.append((m.start(), m.end(), "NUMBER", number_placeholder))
+    for kind, pattern, gate in (("EMAIL", EMAIL, "@" in t), ("URL", URL, "/" in t or "www." in t)):
+        for m in pattern.finditer(t) if gate else ():
             hits.append((m.start(), m.end(), kind, (placeholders or {}).get(kind, f"<{kind}>")))
     if names is not None and name_placeholder is not None:
-        for m in names.finditer(norm.text):
-            hits.append((m.start(), m.end(), "NAME", name_placeholder(m.group())))
+        for start, end, surface in names(norm.text):
+            hits.append((start, end, "NAME", name_placeholder(surface)))
     hits = _non_overlapping(hits)
     if not replace or not hits:
         return text, [h[2] for h in hits]

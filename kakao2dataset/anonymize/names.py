@@ -46,6 +46,8 @@ _ENGLISH = regex.compile(
     + "|".join(sorted(ENGLISH_NAMES, key=len, reverse=True))
     + r"))(?![a-z])"
 )
+_TITLE_GATE = regex.compile(_JOB_TITLES)
+_FOREIGN_GATE = regex.compile(r"[A-Z\p{Han}ぁ-ゖァ-ヺ]")
 _HONORIFIC = regex.compile(r"(?<![가-힣])([가-힣]{2,3})(?=\s?(?:씨|님)(?:[가-힣]{0,3})(?![가-힣]))")
 # A stem then a particle that (almost) only follows people: 한테/에게/랑/하고/께, or the euphonic
 # 이 that consonant-final given names take before any particle (혜인이가, 서진이는).
@@ -107,28 +109,91 @@ def compile_names(forms: Iterable[str]) -> regex.Pattern | None:
     )
 
 
+class FormIndex:
+    """Find known name forms fast while the set keeps growing (names learned mid-export).
+
+    Forms live in one compiled alternation, rebuilt only when more than ``batch`` new forms are
+    pending; pending forms are found with ``str.find`` meanwhile. ``anywhere=False``: a form
+    must not continue a Hangul word on its left (``혜인이가`` yes, ``주혜인`` no); Latin forms are
+    whole words, case-insensitive.
+
+    >>> idx = FormIndex(); idx.add("혜인"); idx.add("Emily")
+    >>> list(idx.find("어제 혜인이가 emily랑 왔어"))
+    [(3, 5, '혜인'), (8, 13, 'emily')]
+    """
+
+    def __init__(self, anywhere: bool = False, batch: int = 32) -> None:
+        self.anywhere = anywhere
+        self.batch = batch
+        self.forms: set[str] = set()
+        self._pending: list[str] = []
+        self._pattern: regex.Pattern | None = None
+
+    def add(self, form: str) -> None:
+        form = form.lower() if form.isascii() else form
+        if len(form) >= 2 and form not in self.forms:
+            self.forms.add(form)
+            self._pending.append(form)
+            if len(self._pending) > self.batch:
+                self.rebuild()
+
+    def rebuild(self) -> None:
+        """Compile every form into the pattern now (call after a bulk load)."""
+        if not self.forms:
+            return
+        alternation = "|".join(regex.escape(f) for f in sorted(self.forms, key=len, reverse=True))
+        left = "" if self.anywhere else r"(?<![가-힣A-Za-z])"
+        self._pattern = regex.compile(rf"{left}(?i:{alternation})(?![A-Za-z])")
+        self._pending = []
+
+    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
+        if self._pattern is None and not self._pending:
+            return
+        hits = []
+        if self._pattern is not None:
+            hits += [(m.start(), m.end(), m.group().lower()) for m in self._pattern.finditer(text)]
+        if self._pending:
+            low = text.lower()
+            for form in self._pending:
+                start = low.find(form)
+                while start >= 0:
+                    if self._boundary_ok(low, start, start + len(form), form):
+                        hits.append((start, start + len(form), form))
+                    start = low.find(form, start + 1)
+        kept_end = -1
+        for start, end, form in sorted(hits, key=lambda h: (h[0], h[0] - h[1])):
+            if start >= kept_end:
+                kept_end = end
+                yield start, end, form if not form.isascii() else form
+
+    def _boundary_ok(self, text: str, start: int, end: int, form: str) -> bool:
+        if form.isascii():
+            before = text[start - 1 : start] if start else ""
+            after = text[end : end + 1]
+            return not (before.isascii() and before.isalpha()) and not (
+                after.isascii() and after.isalpha()
+            )
+        return self.anywhere or start == 0 or not ("가" <= text[start - 1] <= "힣")
+
+
 class NameBook:
     """Third-party names of one export: key → ``<NAME_k>`` in order of first appearance."""
 
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
-        self.surfaces: dict[str, str] = {}  # surface form → key
-        self._pattern: regex.Pattern | None = None
-        self._dirty = False
+        self.surfaces: dict[str, str] = {}  # surface form (Latin lower-cased) → key
+        self.anchored = FormIndex(anywhere=False)
+        self.anywhere = FormIndex(anywhere=True)
 
     def learn(self, surface: str, key: str) -> int:
         if key not in self.index:
             self.index[key] = len(self.index) + 1
+        surface = surface.lower() if surface.isascii() else surface
         if len(surface) >= 2 and surface not in self.surfaces:
             self.surfaces[surface] = key
-            self._dirty = True
+            self.anchored.add(surface)
+            self.anywhere.add(surface)
         return self.index[key]
-
-    def pattern(self) -> regex.Pattern | None:
-        if self._dirty:
-            self._pattern = compile_names(self.surfaces)
-            self._dirty = False
-        return self._pattern
 
 
 class NameFinder:
@@ -154,18 +219,23 @@ class NameFinder:
     def find(self, text: str, claims: Claims) -> Iterator[Span]:
         """Yield name spans in ``text`` that do not overlap ``claims`` (key set on each)."""
         yield from self._known(text)
-        for m in _SURNAME_TITLE.finditer(text):
-            title = regex.match(_JOB_TITLES, text[m.end() :].lstrip())
-            yield Span(m.start(1), m.end(1), "NAME", 0.7, key=m.group(1) + " " + title.group())
-        for m in _HONORIFIC.finditer(text):
-            stem = m.group(1)
-            if self._person_like(stem) and stem not in HONORIFIC_STOP:
-                yield Span(m.start(1), m.end(1), "NAME", 0.6, key=name_key(stem))
-        for m in _ENGLISH.finditer(text):
-            yield Span(m.start(), m.end(), "NAME", 0.6, key=m.group())
-        for m in _JAPANESE.finditer(text):
-            yield Span(m.start(), m.end(), "NAME", 0.7, key=m.group())
-        runs = [m for m in _HANGUL_RUN.finditer(text) if claims.free(m.start(), m.end())]
+        if _TITLE_GATE.search(text):
+            for m in _SURNAME_TITLE.finditer(text):
+                title = regex.match(_JOB_TITLES, text[m.end() :].lstrip())
+                yield Span(m.start(1), m.end(1), "NAME", 0.7, key=m.group(1) + " " + title.group())
+        if "씨" in text or "님" in text:
+            for m in _HONORIFIC.finditer(text):
+                stem = m.group(1)
+                if self._person_like(stem) and stem not in HONORIFIC_STOP:
+                    yield Span(m.start(1), m.end(1), "NAME", 0.6, key=name_key(stem))
+        if _FOREIGN_GATE.search(text):
+            for m in _ENGLISH.finditer(text):
+                yield Span(m.start(), m.end(), "NAME", 0.6, key=m.group())
+            for m in _JAPANESE.finditer(text):
+                yield Span(m.start(), m.end(), "NAME", 0.7, key=m.group())
+        runs = list(_HANGUL_RUN.finditer(text))
+        if claims.spans:
+            runs = [m for m in runs if claims.free(m.start(), m.end())]
         self._analyze([m.group() for m in runs if m.group() not in self._cache])
         for m in runs:
             verdict = self._cache.get(m.group())
@@ -174,13 +244,8 @@ class NameFinder:
                 yield Span(m.start() + start, m.start() + end, "NAME", 0.6, key=key)
 
     def _known(self, text: str) -> Iterator[Span]:
-        pattern = self.book.pattern()
-        if pattern is not None:
-            for m in pattern.finditer(text):
-                key = self.book.surfaces.get(m.group()) or self.book.surfaces.get(
-                    m.group().lower(), ""
-                )
-                yield Span(m.start(), m.end(), "NAME", 0.9, key=key or m.group())
+        for start, end, surface in self.book.anchored.find(text):
+            yield Span(start, end, "NAME", 0.9, key=self.book.surfaces[surface])
 
     def _analyze(self, words: list[str]) -> None:
         if not words:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Characters that carry no meaning for detection and are used to split numbers/names.
 _INVISIBLE = set(
@@ -81,6 +82,8 @@ def _fold_char(ch: str) -> str:
 
 
 def _has_numeral_run(text: str) -> bool:
+    if not any(c in text for c in "공영빵0"):
+        return False  # a decoded phone number starts with 0
     return any(any(c in _HANGUL_DIGITS for c in m.group()) for m in _NUMERAL_RUN.finditer(text))
 
 
@@ -113,6 +116,7 @@ def _decode_numerals(chars: list[str], offsets: list[int]) -> None:
     del offsets  # offsets are unchanged: decoding is one character for one character
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> Normalized:
     """Return the detection copy of ``text`` (see module docstring)."""
     needs_fold = _NEEDS_FOLD.search(text) is not None

@@ -21,6 +21,9 @@ MAX_CHAIN = 4
 
 
 def tail(text: str) -> tuple[int, int] | None:
+    last = text.rstrip()[-1:]
+    if not (last.isdigit() or last in ("-", ".") or "\u20e3" in text[-3:]):
+        return None
     m = _TAIL.search(normalize(text).text)
     return (m.start(), m.end()) if m else None
 
