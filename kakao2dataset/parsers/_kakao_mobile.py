@@ -3,8 +3,8 @@
 Both apps write a record as ``<timestamp>, <name> : <text>`` (Android system lines:
 ``<timestamp>, <notice>``; iOS system lines: ``<timestamp>: <notice>``), continuation lines
 verbatim, and day lines: on Android the bare timestamp of the day's first message, on iOS a
-weekday line. A :class:`Dialect` holds the compiled patterns of one variant; :class:`Reader`
-streams one file with them.
+weekday line. A :class:`Dialect` holds the compiled patterns of one variant;
+:class:`._kakao_mobile_reader.Reader` streams one file with them.
 
 **Look-alike lines** (a pasted chat inside a message) are decided by several signals, never one:
 
@@ -28,14 +28,16 @@ learned from unambiguous lines, also in the sniffed head) wins; with none known,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from kakao2dataset.model import Message, MessageKind
-from kakao2dataset.parsers._clock import hour24, month_number
-from kakao2dataset.parsers._kakao_kinds import SELF_NAMES, classify_kakao
-from kakao2dataset.parsers.base import LineAccounting, LineClass, PendingMessage, Sniff
+import regex
+
+from kakao2dataset.model import MessageKind
+from kakao2dataset.parsers import _kakao_kinds as kinds
+from kakao2dataset.parsers._clock import PM_WORDS, month_number
+from kakao2dataset.parsers.base import Sniff
 from kakao2dataset.reading import RawLine
 
 MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
@@ -43,6 +45,7 @@ MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octobe
 SP = "[ \u00a0\u202f\u2009]"  # iOS may put U+202F / NBSP before AM/PM
 EN_TIME = rf", (?P<h>\d{{1,2}}):(?P<mi>\d{{2}}){SP}(?P<ap>AM|PM|am|pm)"
 KO_TIME = r" (?P<ap>오전|오후) (?P<h>\d{1,2}):(?P<mi>\d{2})"
+PM = frozenset(PM_WORDS)  # 오후 / PM / pm: 12-hour clocks as in _clock.hour24, inlined for speed
 WEEKDAYS_KO = "월화수목금토일"
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TITLE = re.compile(r"(?:(?P<ko>.+) 님과 카카오톡 대화|KakaoTalk Chats with (?P<en>.+?)"
@@ -52,7 +55,6 @@ HEADER_ZONE = 8  # title / save stamp lines are only looked for this near the to
 PARTIAL = re.compile(rf"\d{{4}}(?:년|\.)|\d{{1,2}} {MONTH}|{MONTH}\.? \d")
 SYSTEM_ENDINGS = ("님이 들어왔습니다.", "님이 나갔습니다.", "초대했습니다.", "초대하였습니다.",
                   "방장이 되었습니다.", "joined this chatroom.", "left this chatroom.")
-MESSAGE, DAY, CONT = "message", "day", "continuation"
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,13 @@ def dialect(variant: str, description: str, stamp: str, *, month_names: bool, da
 def stamp_datetime(match: re.Match, month_names: bool) -> datetime | None:
     """The timestamp of a stamp match, or None when it is no real time (``오후 15:18``)."""
     y, mo, d, h, mi, ap = match.group("y", "mo", "d", "h", "mi", "ap")
+    hour = int(h)
+    if ap is not None:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ap in PM else 0)
     try:
-        month = month_number(mo) if month_names else int(mo)
-        hour = hour24(int(h), ap) if ap else int(h)
-        return datetime(int(y), month, int(d), hour, int(mi))
+        return datetime(int(y), month_number(mo) if month_names else int(mo), int(d), hour, int(mi))
     except (ValueError, KeyError):
         return None
 
@@ -125,9 +130,29 @@ def split_speaker(body: str, known: set[str]) -> tuple[str, str] | None:
     return body[:best], body[best + 3:]
 
 
-def is_system(body: str, known: set[str]) -> bool:
-    """A notice that happens to contain ``" : "`` (an invitee's name) is still a notice."""
-    return body.endswith(SYSTEM_ENDINGS) and not any(body.startswith(n + " : ") for n in known)
+def _pattern_classifier():
+    """The Kakao placeholder table as one exact-text dict, a prefix tuple and one alternation:
+    the same answers as :data:`classify_kakao` (exact, then prefixes, then patterns, in
+    order) with one regex call per message instead of one per pattern."""
+    exact = dict(kinds.EXACT)
+    prefixes = tuple(kinds.PREFIXES)
+    combined = regex.compile("|".join(f"(?P<k{i}>{p.pattern})" for i, (p, _) in
+                                      enumerate(kinds.PATTERNS)))
+
+    def classify(text: str) -> MessageKind:
+        stripped = text.strip()
+        kind = exact.get(stripped)
+        if kind is not None:
+            return kind
+        if stripped.startswith(prefixes):
+            return next(k for p, k in kinds.PREFIXES.items() if stripped.startswith(p))
+        m = combined.fullmatch(stripped)
+        return kinds.PATTERNS[int(m.lastgroup[1:])][1] if m else MessageKind.TEXT
+
+    return classify
+
+
+kakao_kind = _pattern_classifier()
 
 
 # ---------------------------------------------------------------- sniffing
@@ -222,147 +247,3 @@ def sniff_mobile(parser: str, head: Sequence[RawLine], dialects: Sequence[Dialec
                "lf_inside": lf_inside}
     return Sniff(parser=parser, variant=variant, score=best.score, notes=tuple(notes),
                  options=options)
-
-
-# ---------------------------------------------------------------- reading
-
-_CONT = (CONT, None, 0)
-
-
-class Reader:
-    """Streams one file: header lines, then records, day lines and continuation lines, with a
-    one-line lookahead (an Android day line is confirmed by the record that repeats it)."""
-
-    def __init__(self, d: Dialect, source: str, sniff: Sniff):
-        self.d = d
-        self.pending = PendingMessage(source, classify_kakao)
-        self.known = set(SELF_NAMES) | set(sniff.options.get("speakers", ()))
-        self.lf_inside = bool(sniff.options.get("lf_inside"))
-        self.last: datetime | None = None
-        self.day: date | None = None
-        self.prev_end = "\r\n"
-        self._cached: tuple[str, datetime | None] = ("", None)
-        self.acct = LineAccounting()
-
-    def parse(self, lines: Iterable[RawLine], acct: LineAccounting) -> Iterator[Message]:
-        self.acct = acct
-        it = iter(lines)
-        cur, blanks = self._skip_header(it), []
-        while cur is not None:
-            nxt = next(it, None)
-            if cur.text == "" and not self._glued():
-                blanks.append(cur)
-            else:
-                decision = self._decide(cur, nxt)
-                self._settle(blanks, decision[0])
-                blanks = []
-                if (done := self._apply(cur, decision)) is not None:
-                    yield done
-            self.prev_end, cur = cur.end, nxt
-        for line in blanks:
-            acct.mark(line, LineClass.BLANK)
-        if (done := self.pending.finish()) is not None:
-            yield done
-
-    def _skip_header(self, it: Iterator[RawLine]) -> RawLine | None:
-        for line in it:
-            text = line.text.lstrip("\ufeff") if line.number == 1 else line.text
-            if text == "":
-                self.acct.mark(line, LineClass.BLANK)
-            elif line.number <= HEADER_ZONE and is_header(text, self.d):
-                self.acct.mark(line, LineClass.HEADER)
-            else:
-                return line if text == line.text else RawLine(line.number, text, line.end)
-        return None
-
-    def _glued(self) -> bool:
-        """iOS: after a bare LF in a CRLF file we are inside a multi-line message."""
-        return self.lf_inside and self.prev_end == "\n" and self.pending.active
-
-    def _decide(self, cur: RawLine, nxt: RawLine | None) -> tuple[str, object, int]:
-        text = cur.text
-        first = text[:1]
-        if self._glued() or not ("0" <= first <= "9" or "A" <= first <= "Z"):
-            return _CONT
-        m = self.d.stamp.match(text)
-        if m is None:
-            return self._weekday_day(text, nxt)
-        dt = self._datetime(m)
-        end = m.end()
-        if dt is None:
-            return _CONT
-        if end == len(text):
-            ok = self.d.day is None and self._android_day_ok(dt, text, nxt)
-            return (DAY, dt.date(), 0) if ok else _CONT
-        if text.startswith(self.d.seps, end) and self._plausible(dt):
-            return MESSAGE, dt, end
-        return _CONT
-
-    def _datetime(self, m: re.Match) -> datetime | None:
-        key = m.group(0)
-        if key != self._cached[0]:
-            self._cached = (key, stamp_datetime(m, self.d.month_names))
-        return self._cached[1]
-
-    def _plausible(self, dt: datetime) -> bool:
-        return (self.last is None or dt >= self.last) and (self.day is None or dt.date() == self.day)
-
-    def _new_day(self, day: date) -> bool:
-        return (self.day is None or day > self.day) and (self.last is None or day >= self.last.date())
-
-    def _android_day_ok(self, dt: datetime, text: str, nxt: RawLine | None) -> bool:
-        if not self._new_day(dt.date()) or (self.last is not None and dt < self.last):
-            return False
-        if nxt is None or not self.pending.active:
-            return True
-        return nxt.text.startswith(text) and nxt.text.startswith(self.d.seps, len(text))
-
-    def _weekday_day(self, text: str, nxt: RawLine | None) -> tuple[str, object, int]:
-        w = self.d.day.match(text) if self.d.day is not None else None
-        day = day_date(w, self.d.month_names) if w else None
-        if day is None or not self._new_day(day):
-            return _CONT
-        if nxt is None or not self.pending.active:
-            return DAY, day, 0
-        m = self.d.stamp.match(nxt.text)
-        first = stamp_datetime(m, self.d.month_names) if m else None
-        return (DAY, day, 0) if first is not None and first.date() == day else _CONT
-
-    def _settle(self, blanks: list[RawLine], kind: str) -> None:
-        """Blank lines before a day line: the last separates; all others are message text."""
-        for line in blanks:
-            if self.pending.active and not (kind == DAY and line is blanks[-1]):
-                self.pending.add("", line.number)
-                self.acct.mark(line, LineClass.CONTINUATION)
-            else:
-                self.acct.mark(line, LineClass.BLANK)
-
-    def _apply(self, cur: RawLine, decision: tuple[str, object, int]) -> Message | None:
-        kind, value, end = decision
-        if kind == MESSAGE:
-            return self._record(cur, value, end)  # type: ignore[arg-type]
-        if kind == DAY:
-            self.day = value  # type: ignore[assignment]
-            self.acct.mark(cur, LineClass.DATE)
-        elif self.pending.active and not (cur.end == "" and PARTIAL.match(cur.text)):
-            self.pending.add(cur.text, cur.number)
-            self.acct.mark(cur, LineClass.CONTINUATION)
-        else:  # text before any message, or a truncated last line
-            self.acct.mark(cur, LineClass.UNPARSED)
-        return None
-
-    def _record(self, cur: RawLine, dt: datetime, end: int) -> Message | None:
-        text = cur.text
-        body = text[end + 2:]
-        parts = None
-        if text[end] == "," and not is_system(body, self.known):
-            parts = split_speaker(body, self.known)
-        if parts is None and cur.end == "" and text[end] == "," and not body.endswith(SYSTEM_ENDINGS):
-            self.acct.mark(cur, LineClass.UNPARSED)  # a message cut off before " : "
-            return None
-        self.last = dt
-        if parts is None:
-            self.acct.mark(cur, LineClass.SYSTEM)
-            return self.pending.start(dt, "", body, cur.number, MessageKind.SYSTEM)
-        self.acct.mark(cur, LineClass.MESSAGE)
-        return self.pending.start(dt, parts[0], parts[1], cur.number)

@@ -27,10 +27,10 @@ from kakao2dataset.parsers._kakao_mobile import (
     MONTH,
     SP,
     WEEKDAYS_EN,
-    Reader,
     dialect,
     sniff_mobile,
 )
+from kakao2dataset.parsers._kakao_mobile_reader import Reader
 from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
 from kakao2dataset.reading import RawLine
 
