@@ -82,3 +82,5 @@ class LazyGroup(click.Group):
 def main(ctx: click.Context, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if not sys.stderr.isatty():  # no "Loading weights" bars in logs and pipes
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
