@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -86,7 +85,7 @@ def personas_list(as_json, personas_dir):
 
 
 @personas.command("show")
-@click.argument("slug")
+@click.argument("slug", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--keys", is_flag=True, help="List every config key with its default and help.")
 @personas_dir_option
@@ -99,6 +98,8 @@ def personas_show(slug, as_json, keys, personas_dir):
         for key, default, help_text in describe():
             click.echo(f"{key:34} {default:22} {help_text}")
         return
+    if slug is None:
+        raise click.UsageError("give a persona name (or --keys)")
     persona = load_persona(slug, _root(personas_dir))
     meta_path = persona.adapter_dir / "k2d.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else None
@@ -214,4 +215,3 @@ def eval_cmd(slug, personas_dir, adapter, shots, max_examples, as_json):
         _echo_json(report)
     else:
         click.echo(format_table(report))
-    sys.stdout.flush()

@@ -52,8 +52,9 @@ def read_manifest_tokens(pairs_path: Path) -> SpeakerTokens:
     if data.get("format_version", 1) != 1:
         raise K2DError(f"unsupported format_version {data.get('format_version')}",
                        path=str(manifest))
-    return SpeakerTokens.from_dict(data["speaker_tokens"]) if "speaker_tokens" in data else (
-        SpeakerTokens())
+    if "speaker_tokens" not in data:
+        return SpeakerTokens()
+    return SpeakerTokens.from_dict(data["speaker_tokens"])
 
 
 def _pair(record: dict, where: str, path: Path, line: int) -> Pair:

@@ -17,7 +17,7 @@ import math
 import sys
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from finetune import checkpoint as ckpt
@@ -33,7 +33,6 @@ class TrainResult:
     base_eval_loss: float | None = None  # step 0: LoRA B = 0, so this is the base zero-shot
     best_eval_loss: float | None = None
     train_tokens_per_s: float = 0.0
-    history: list[dict] = field(default_factory=list)
 
     def eval_summary(self) -> dict:
         def ppl(loss):

@@ -75,7 +75,7 @@ def test_list_show_path(tmp_path, fake_parse):
         root / "friend.yaml")
     assert run("personas", "path", "friend", "--adapter", "--personas-dir",
                str(root)).stdout.strip() == str(root / "friend" / "adapter")
-    keys = run("personas", "show", "x", "--keys").stdout
+    keys = run("personas", "show", "--keys").stdout
     assert "train.lr" in keys and "lora.target_modules" in keys
 
 
