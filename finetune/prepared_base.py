@@ -155,9 +155,10 @@ def _init_new_rows(model, tokenizer, tokens: SpeakerTokens, added: list[str]) ->
         for token in added:
             new_id = tokenizer.convert_tokens_to_ids(token)
             word_ids = tokenizer.encode(DESCRIPTIONS[role_of[token]], add_special_tokens=False)
-            inp[new_id] = inp[word_ids].mean(dim=0)
+            rows = word_ids or list(range(new_id))  # no pieces for the word: mean of all rows
+            inp[new_id] = inp[rows].mean(dim=0)
             if out is not None and out.data_ptr() != inp.data_ptr():
-                out[new_id] = out[word_ids].mean(dim=0)
+                out[new_id] = out[rows].mean(dim=0)
 
 
 def _build(base: str, tokens: SpeakerTokens, target: Path) -> PreparedBase:
@@ -166,8 +167,8 @@ def _build(base: str, tokens: SpeakerTokens, target: Path) -> PreparedBase:
     if len(tokenizer) > model.get_input_embeddings().weight.shape[0]:
         model.resize_token_embeddings(len(tokenizer), mean_resizing=False)
     _init_new_rows(model, tokenizer, tokens, added)
-    if tokenizer.pad_token is None:  # batching needs one; eos is the usual stand-in
-        tokenizer.pad_token = tokenizer.eos_token
+    if tokenizer.pad_token is None:  # batching needs one; pads never carry loss or attention
+        tokenizer.pad_token = tokenizer.eos_token or tokens.end_of_turn
     tokenizer.chat_template = chat_template(tokens)
     ids = {role: tokenizer.convert_tokens_to_ids(t) for role, t in tokens.to_dict().items()}
     # Plain `generate` in other apps should stop at the end of the persona's turn.
