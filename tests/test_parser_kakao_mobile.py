@@ -141,6 +141,16 @@ def test_zipped_android_export_parses(tmp_path):
     assert _rows(messages) == _expected(source)
 
 
+@pytest.mark.parametrize("encoding", ["cp949", "utf-16"])
+def test_legacy_encodings_parse_the_same(encoding, tmp_path):
+    source = EXPORTS / "K6_ios_ko_crlf_bare_lf_lookalike.txt"  # no emoji: CP949 can hold it
+    resaved = tmp_path / f"Talk_{encoding}.txt"
+    resaved.write_bytes(source.read_bytes().decode("utf-8").encode(encoding))
+    parsed, messages = _parse(resaved)
+    assert parsed.source.encoding in {encoding, "utf-16"} and parsed.sniff.variant == "K6"
+    assert _rows(messages) == _expected(source)
+
+
 def test_day_first_order_is_inferred_and_reported():
     parsed, _ = _parse(EXPORTS / "K5p_en_day_first.txt")
     assert any("day-first" in note for note in parsed.sniff.notes)
