@@ -172,7 +172,7 @@ def _build(base: str, tokens: SpeakerTokens, target: Path) -> PreparedBase:
     tokenizer.chat_template = chat_template(tokens)
     ids = {role: tokenizer.convert_tokens_to_ids(t) for role, t in tokens.to_dict().items()}
     # Plain `generate` in other apps should stop at the end of the persona's turn.
-    eos = [ids["end_of_turn"]] + ([tokenizer.eos_token_id] if tokenizer.eos_token_id else [])
+    eos = [ids["end_of_turn"]] + ([tokenizer.eos_token_id] if tokenizer.eos_token_id is not None else [])
     model.generation_config.eos_token_id = eos
     model.generation_config.pad_token_id = tokenizer.pad_token_id
     prepared = PreparedBase(target, base, tokens, ids, len(tokenizer), added)

@@ -96,3 +96,10 @@ def test_chat_template_matches_the_renderer_and_masks_the_reply(prepared):
 
 def test_base_slug():
     assert base_slug("skt/kogpt2-base-v2") == "skt--kogpt2-base-v2"
+
+
+def test_generation_stops_at_end_of_turn(prepared):
+    from transformers import GenerationConfig
+
+    gen = GenerationConfig.from_pretrained(prepared.path)
+    assert gen.eos_token_id == [prepared.token_ids["end_of_turn"], 0]  # <eot>, then <|endoftext|>
