@@ -281,6 +281,8 @@ class _PcReader:
         self.base: datetime | None = None  # midnight of the current day
         self.dateless = False
         self.last_ts: datetime | None = None
+        self.last_clock: str | None = None
+        self.last_stamp: datetime | None = None
         self.known: set[str] = set()
         self.strikes: dict[str, int] = {}  # unknown name → the message it was first met in
 
@@ -338,22 +340,36 @@ class _PcReader:
         self._flush_blanks(layout=self.blank_before_day)
         self._end_message()
         self.base, self.dateless = datetime(day.year, day.month, day.day), False
+        self.last_clock = None  # a new day: the clock cache no longer applies
         self.mark(line, LineClass.DATE)
         return True
 
     # -- message lines ----------------------------------------------------------------------
     def _message_line(self, line: RawLine, match, text: str) -> None:
-        delta = self.clocks.get(match[2], _MISSING)
-        if delta is _MISSING:
-            delta = self.clocks[match[2]] = _clock(match[2])
-        if delta is None:  # an impossible clock (오후 15:18): never guess, report
+        stamp = self._stamp(match[2])
+        if stamp is None:  # an impossible clock (오후 15:18): never guess, report
             return self.mark(line, LineClass.UNPARSED)
-        stamp = self._dateless(delta) if self.base is None or self.dateless else self.base + delta
-        speaker, body = match[1], text[match.end():]
+        speaker, body, tent = match[1], text[match.end():], self.t_line
+        if (self.c_ts is not None and speaker in self.known and not self.blanks
+                and stamp >= (self.c_ts if tent is None else self.t_ts)):
+            # The common case, inlined: a known speaker, time moving on: the tentative
+            # message is confirmed and this line becomes the new tentative one.
+            if tent is not None:
+                self._emit()
+                self.mark(tent, LineClass.MESSAGE)
+                self.known.add(self.t_speaker)
+                self.c_ts, self.c_speaker, self.c_text = self.t_ts, self.t_speaker, self.t_text
+                self.c_first, self.c_last, self.c_more = tent.number, self.t_last, self.t_more
+            self.t_line, self.t_ts, self.t_speaker, self.t_text = line, stamp, speaker, body
+            self.t_last, self.t_more, self.last_ts = line.number, None, stamp
+            return None
+        self._message_rules(line, stamp, speaker, body)
+
+    def _message_rules(self, line: RawLine, stamp: datetime, speaker: str, body: str) -> None:
         if self.c_ts is None:
             self._flush_blanks(layout=True)
             return self._start(line, stamp, speaker, body)
-        if speaker in self.known or self._speaker_ok(speaker):
+        if self._speaker_ok(speaker):
             if stamp >= (self.c_ts if self.t_line is None else self.t_ts):
                 if self.t_line is not None:
                     self._promote()
@@ -362,6 +378,21 @@ class _PcReader:
                 self._fold()  # rule 3: the tentative line was a future-dated look-alike
                 return self._tentative(line, stamp, speaker, body)
         self._other(line)
+
+    def _stamp(self, clock: str) -> datetime | None:
+        """The timestamp of a clock text on the current day (the last one is reused: messages
+        come in bursts within a minute)."""
+        if clock == self.last_clock and not self.dateless:
+            return self.last_stamp
+        delta = self.clocks.get(clock, _MISSING)
+        if delta is _MISSING:
+            delta = self.clocks[clock] = _clock(clock)
+        if delta is None:
+            return None
+        if self.base is None or self.dateless:
+            return self._dateless(delta)
+        self.last_clock, self.last_stamp = clock, self.base + delta
+        return self.last_stamp
 
     def _dateless(self, delta: timedelta) -> datetime:
         """No day line yet: placeholder dates, a day further whenever the clock goes back."""
