@@ -19,6 +19,10 @@ weekday line. A :class:`Dialect` holds the compiled patterns of one variant;
   message. Blank lines before a record or a text line belong to the message; at the end of the
   file they are blank lines.
 
+Undecidable without the bare-LF signal, and read as a new message: a pasted line in this file's
+own stamp format dated *later* the same day (real pastes quote earlier text, so this is rare),
+and a pasted later day line followed by its repeated record (Android).
+
 **Speaker / text split** (names and texts may both contain ``" : "``): if the part after the
 timestamp holds one ``" : "``, it splits there and the name is learned. With several, the
 longest prefix that is a known speaker (the header's partner, ``회원님``/``you``/``You``, names
