@@ -93,3 +93,18 @@ HONORIFIC_STOP = frozenset(
 # Chat slang that kiwipiepy does not know (oov) but that starts like a full name (안 + 2).
 
 SLANG = frozenset(_words("조별과제 임티 안읽씹 신박 방탈출 차단 정모 오운완"))
+
+# Syllables common in Korean given names. A proper noun or unknown word whose given part uses
+# others (마라탕, 찐친, 카톡, 댕댕이) is food, slang or a brand far more often than a person.
+NAME_SYLLABLES = frozenset(
+    _words(
+        "가 각 간 감 강 건 걸 겸 경 계 고 곤 관 광 교 구 국 군 권 규 균 근 금 기 길 나 난 남 내 "
+        "노 누 늘 니 다 단 달 담 대 덕 도 돈 동 두 들 라 란 람 랑 래 려 련 렬 령 례 로 록 론 료 "
+        "룡 루 류 률 륜 르 리 린 림 마 만 명 모 목 무 묵 문 미 민 바 박 반 배 백 범 별 병 보 복 "
+        "본 봄 봉 부 분 비 빈 빛 사 산 삼 상 새 샘 서 석 선 설 섭 성 세 소 솔 솜 송 수 숙 순 술 "
+        "슬 승 시 식 신 실 심 아 안 애 야 양 언 엄 여 연 열 염 엽 영 예 오 옥 온 완 왕 요 용 우 "
+        "욱 운 웅 원 월 위 유 육 윤 율 융 은 을 음 의 이 익 인 일 임 잎 자 작 잔 장 재 전 정 제 "
+        "조 종 주 준 중 지 직 진 질 집 차 찬 창 채 천 철 청 체 초 총 춘 충 치 태 택 탁 하 학 한 "
+        "할 해 혁 현 형 혜 호 홍 화 환 활 황 회 효 후 훈 휘 희 흠 흥 겨 결 나 별 빈 제 니 즈 스"
+    )
+)

@@ -25,6 +25,7 @@ from kakao2dataset.anonymize.lexicon import (
     ADDRESS_TERMS,
     ENGLISH_NAMES,
     HONORIFIC_STOP,
+    NAME_SYLLABLES,
     NOT_PEOPLE,
     PLACE_SUFFIXES,
     SLANG,
@@ -328,6 +329,8 @@ class NameFinder:
 
     def _person_like(self, form: str) -> bool:
         if form in NOT_PEOPLE or form in self.protected or form in ADDRESS_TERMS:
+            return False
+        if not all(c in NAME_SYLLABLES for c in name_key(form)):
             return False
         if len(form) >= 3 and form.endswith(PLACE_SUFFIXES):
             return False
