@@ -31,6 +31,7 @@ learned from unambiguous lines, also in the sniffed head) wins; with none known,
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -153,7 +154,8 @@ def _pattern_classifier():
         m = combined.fullmatch(stripped)
         return kinds.PATTERNS[int(m.lastgroup[1:])][1] if m else MessageKind.TEXT
 
-    return classify
+    # Chats repeat short texts (ㅋㅋ, 사진, ok) all the time: remember the recent answers.
+    return functools.lru_cache(maxsize=4096)(classify)
 
 
 kakao_kind = _pattern_classifier()

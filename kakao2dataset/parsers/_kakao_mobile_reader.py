@@ -158,8 +158,14 @@ class Reader:
         text = cur.text
         body, comma = text[end + 2:], text[end] == ","
         notice = body.endswith(SYSTEM_ENDINGS)
-        parts = split_speaker(body, self.known) if comma and not (
-            notice and not any(body.startswith(n + " : ") for n in self.known)) else None
+        at = body.find(" : ")
+        if comma and not notice and at >= 0 and body.find(" : ", at + 1) < 0:
+            parts: tuple[str, str] | None = (body[:at], body[at + 3:])  # the common case
+            self.known.add(parts[0])  # type: ignore[index]
+        elif comma and not (notice and not any(body.startswith(n + " : ") for n in self.known)):
+            parts = split_speaker(body, self.known)
+        else:
+            parts = None
         if parts is None and comma and cur.end == "" and not notice:
             self.acct.mark(cur, LineClass.UNPARSED)  # a message cut off before " : "
             return None
