@@ -113,17 +113,17 @@ def compile_names(forms: Iterable[str]) -> regex.Pattern | None:
 class FormIndex:
     """Find known name forms fast while the set keeps growing (names learned mid-export).
 
-    Forms live in one compiled alternation, rebuilt only when more than ``batch`` new forms are
+    Forms live in compiled alternations, rebuilt only when more than ``batch`` new forms are
     pending; pending forms are found with ``str.find`` meanwhile. ``anywhere=False``: a form
-    must not continue a Hangul word on its left (``혜인이가`` yes, ``주혜인`` no); Latin forms are
-    whole words, case-insensitive.
+    must not continue a word on its left (``혜인이가`` yes, ``주혜인`` no); Latin forms are whole
+    words, case-insensitive.
 
     >>> idx = FormIndex(); idx.add("혜인"); idx.add("Emily")
     >>> list(idx.find("어제 혜인이가 emily랑 왔어"))
     [(3, 5, '혜인'), (8, 13, 'emily')]
     """
 
-    def __init__(self, anywhere: bool = False, batch: int = 32) -> None:
+    def __init__(self, anywhere: bool = False, batch: int = 8) -> None:
         self.anywhere = anywhere
         self.batch = batch
         self.forms: set[str] = set()
@@ -140,41 +140,54 @@ class FormIndex:
 
     def rebuild(self) -> None:
         """Compile every form into the pattern now (call after a bulk load)."""
-        if not self.forms:
-            return
-        alternation = "|".join(regex.escape(f) for f in sorted(self.forms, key=len, reverse=True))
+        native = [f for f in self.forms if not f.isascii()]
+        latin = [f for f in self.forms if f.isascii()]
         left = "" if self.anywhere else r"(?<![가-힣A-Za-z])"
-        self._pattern = regex.compile(rf"{left}(?i:{alternation})(?![A-Za-z])")
+        parts = []
+        if native:
+            parts.append(rf"{left}(?:{_alternation(native)})")
+        if latin:
+            parts.append(rf"(?<![A-Za-z])(?i:{_alternation(latin)})(?![A-Za-z])")
+        self._pattern = regex.compile("|".join(parts)) if parts else None
         self._pending = []
 
-    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
+    def find(self, text: str) -> list[tuple[int, int, str]]:
         if self._pattern is None and not self._pending:
-            return
+            return []
         hits = []
         if self._pattern is not None:
-            hits += [(m.start(), m.end(), m.group().lower()) for m in self._pattern.finditer(text)]
-        if self._pending:
-            low = text.lower()
-            for form in self._pending:
-                start = low.find(form)
-                while start >= 0:
-                    if self._boundary_ok(low, start, start + len(form), form):
-                        hits.append((start, start + len(form), form))
-                    start = low.find(form, start + 1)
-        kept_end = -1
-        for start, end, form in sorted(hits, key=lambda h: (h[0], h[0] - h[1])):
+            hits = [(m.start(), m.end(), m.group()) for m in self._pattern.finditer(text)]
+        low = None
+        for form in self._pending:
+            if form.isascii():
+                low = text.lower() if low is None else low
+                haystack = low
+            else:
+                haystack = text
+            start = haystack.find(form)
+            while start >= 0:
+                if self._boundary_ok(haystack, start, start + len(form), form):
+                    hits.append((start, start + len(form), form))
+                start = haystack.find(form, start + 1)
+        if len(hits) > 1:
+            hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+        kept, kept_end = [], -1
+        for start, end, form in hits:
             if start >= kept_end:
                 kept_end = end
-                yield start, end, form if not form.isascii() else form
+                kept.append((start, end, form.lower() if form.isascii() else form))
+        return kept
 
     def _boundary_ok(self, text: str, start: int, end: int, form: str) -> bool:
+        before = text[start - 1] if start else " "
         if form.isascii():
-            before = text[start - 1 : start] if start else ""
             after = text[end : end + 1]
             return not (before.isascii() and before.isalpha()) and not (
                 after.isascii() and after.isalpha()
             )
-        return self.anywhere or start == 0 or not ("가" <= text[start - 1] <= "힣")
+        return self.anywhere or not (
+            "가" <= before <= "힣" or (before.isascii() and before.isalpha())
+        )
 
 
 class NameBook:
