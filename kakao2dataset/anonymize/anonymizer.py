@@ -200,8 +200,10 @@ class Anonymizer:
         return out
 
     def _guard_names(self, text: str) -> Iterator[tuple[int, int, str]]:
-        """Known names anywhere in the output, even inside a word (fail closed)."""
-        for index in (self._speaker_guard, self.book.anywhere):
+        """Known names in the output: the speakers' forms anywhere, even inside a word (fail
+        closed); learned third-party names at a word start only, because a learned name may be
+        a word the detector mistook (``지원 씨`` → every ``지원금`` would be hit)."""
+        for index in (self._speaker_guard, self.book.anchored):
             for start, end, surface in index.find(text):
                 if surface not in self._allow:
                     yield start, end, surface

@@ -197,7 +197,6 @@ class NameBook:
         self.index: dict[str, int] = {}
         self.surfaces: dict[str, str] = {}  # surface form (Latin lower-cased) → key
         self.anchored = FormIndex(anywhere=False)
-        self.anywhere = FormIndex(anywhere=True)
 
     def learn(self, surface: str, key: str) -> int:
         if key not in self.index:
@@ -206,7 +205,6 @@ class NameBook:
         if len(surface) >= 2 and surface not in self.surfaces:
             self.surfaces[surface] = key
             self.anchored.add(surface)
-            self.anywhere.add(surface)
         return self.index[key]
 
 
