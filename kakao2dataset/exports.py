@@ -79,11 +79,19 @@ class ParsedSource:
             )
 
     def _lines(self) -> Iterator[RawLine]:
-        for line in self.source.lines():
-            self.accounting.lines_seen += 1
-            self.newlines[line.end or "none"] += 1
-            self.last_line_end = line.end
-            yield line
+        counts: dict[str, int] = {}
+        seen, end = 0, "\n"
+        try:
+            for line in self.source.lines():
+                seen += 1
+                end = line.end
+                counts[end] = counts.get(end, 0) + 1
+                yield line
+        finally:  # also when the consumer stops early
+            self.accounting.lines_seen += seen
+            self.last_line_end = end
+            for key, count in counts.items():
+                self.newlines[key or "none"] += count
 
     def check(self, lenient: bool = False, max_ratio: float = DEFAULT_MAX_UNPARSED_RATIO) -> list[str]:
         """Raise (or, lenient, return warnings) when lines could not be read."""

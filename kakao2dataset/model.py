@@ -28,9 +28,11 @@ class MessageKind(str, enum.Enum):
     SYSTEM = "system"  # join/leave/invite notices, date-less app notices
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Message:
-    """One message as exported, normalized.
+    """One message as exported, normalized. Treat it as immutable (use ``dataclasses.replace``);
+    it is not ``frozen`` only because frozen dataclasses cost ~4× more to create, and parsers
+    create one per message of exports with millions.
 
     ``timestamp`` is the local wall-clock time the export shows (naive datetime, minute
     resolution unless the export carries seconds). ``speaker`` is the display name as exported

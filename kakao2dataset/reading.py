@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, NamedTuple
 
 from kakao2dataset.errors import EncodingError, FormatError, K2DError
 
@@ -24,10 +24,10 @@ SAMPLE_BYTES = 64 * 1024
 TEXT_SUFFIXES = (".txt", ".csv")
 
 
-@dataclass(frozen=True, slots=True)
-class RawLine:
+class RawLine(NamedTuple):
     """One physical input line: 1-based ``number``, ``text`` without terminator, ``end`` the
-    terminator as found (``""`` for a last line without one)."""
+    terminator as found (``""`` for a last line without one). A NamedTuple: one is made per
+    input line, and it is much cheaper to create than a frozen dataclass."""
 
     number: int
     text: str
@@ -97,10 +97,13 @@ class _CountingReader(io.RawIOBase):
 
 
 def _split_terminator(number: int, line: str) -> RawLine:
-    if line.endswith("\r\n"):
-        return RawLine(number, line[:-2], "\r\n")
-    if line.endswith(("\n", "\r")):
-        return RawLine(number, line[:-1], line[-1])
+    last = line[-1:]
+    if last == "\n":
+        if line[-2:-1] == "\r":
+            return RawLine(number, line[:-2], "\r\n")
+        return RawLine(number, line[:-1], "\n")
+    if last == "\r":
+        return RawLine(number, line[:-1], "\r")
     return RawLine(number, line, "")
 
 

@@ -23,7 +23,9 @@ PHRASES = [
 MULTILINE = [
     "첫 줄\n둘째 줄",
     "장보기 목록\n- 우유\n- 계란\n- 빵",
-    "이거 복붙한 거야\n2024년 1월 5일 오후 3:04, 김민지 : 가짜 메시지\n[이준호] [오후 3:05] 이것도 가짜",
+    # pasted lines quote the past (a date before any generated message, midnight on the clock):
+    # a real paste can't carry a later time, and parsers rely on that to keep it as text
+    "이거 복붙한 거야\n2019년 1월 5일 오후 3:04, 김민지 : 가짜 메시지\n[이준호] [오전 12:00] 이것도 가짜",
     "시간표\n오후 12:30 점심\n오전 12:05 자정 넘어서",
 ]
 PLACEHOLDER_KINDS = [
