@@ -128,3 +128,21 @@ def test_normalized_text_never_leaks_into_output(anon: Anonymizer) -> None:
     assert anon.anonymize_text(text) == "ㅋㅋㅋ ＡＢＣ <PHONE>"
     n = normalize("０１０－１２３４－５６７８")
     assert n.text == "010-1234-5678" and n.original_span(0, 13) == (0, 13)
+
+
+def test_config_from_dict_names_the_unknown_key() -> None:
+    from kakao2dataset.errors import ConfigError
+
+    config = AnonymizerConfig.from_dict({"allow": ["초코"], "leak_guard": "flag"}, path="p.yaml")
+    assert config.allow == ["초코"] and config.leak_guard == "flag"
+    with pytest.raises(ConfigError, match="p.yaml: unknown anonymize setting 'alow'"):
+        AnonymizerConfig.from_dict({"alow": ["초코"]}, path="p.yaml")
+    with pytest.raises(ConfigError, match="leak_guard"):
+        AnonymizerConfig.from_dict({"leak_guard": "drop"}, path="p.yaml")
+
+
+def test_display_name_with_emoji_and_brackets() -> None:
+    anon = Anonymizer(
+        AnonymizerConfig(name_detection=False), speakers={"★민지🌸 [디자인팀]": "<PERSONA>"}
+    )
+    assert anon.anonymize_text("민지야 안녕") == "<PERSONA>야 안녕"

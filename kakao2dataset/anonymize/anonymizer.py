@@ -30,6 +30,7 @@ from kakao2dataset.anonymize.names import (
     speaker_variants,
 )
 from kakao2dataset.anonymize.normalize import Normalized, normalize
+from kakao2dataset.anonymize.secret import find_secret
 from kakao2dataset.anonymize.spans import Claims, Span
 from kakao2dataset.anonymize.split import MAX_CHAIN, forced_spans, tail
 from kakao2dataset.anonymize.structured import NUMBER_DETECTORS
@@ -54,10 +55,15 @@ def _detectors_for(t: str) -> list:
         chosen.append(find_address)
     if digits >= 6:
         chosen.append(find_plate)
+    if _SECRET_GATE.search(t):
+        chosen.append(find_secret)
     return chosen
 
 
 _DIGITS = "0123456789"
+_SECRET_GATE = regex.compile(
+    r"비번|비밀번호|패스워드|암호|인증|otp|pw|password|pin|도어락", regex.IGNORECASE
+)
 
 
 class Anonymizer:

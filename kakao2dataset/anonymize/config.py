@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+from kakao2dataset.errors import ConfigError
 
 # Every PII type the anonymizer knows, in detection priority order (earlier wins an overlap).
 PII_TYPES = (
     "DENY", "EMAIL", "URL", "RRN", "CARD", "PHONE", "BRN", "PASSPORT", "LICENSE", "ACCOUNT",
-    "IP", "ADDRESS", "PLATE", "SPEAKER", "NAME", "NUMBER",
+    "IP", "ADDRESS", "PLATE", "SECRET", "SPEAKER", "NAME", "NUMBER",
 )  # fmt: skip
 
 
@@ -74,3 +76,19 @@ class AnonymizerConfig:
         unknown = set(self.disabled) - set(PII_TYPES)
         if unknown:
             raise ValueError(f"unknown PII types in disabled: {sorted(unknown)}")
+
+    @classmethod
+    def from_dict(cls, data: dict, path: str | None = None) -> AnonymizerConfig:
+        """Build from a YAML mapping (``anonymize:`` section); an unknown key or a bad value is a
+        :class:`ConfigError` naming the file and the key."""
+        known = {f.name for f in fields(cls)}
+        for key in data:
+            if key not in known:
+                raise ConfigError(
+                    f"unknown anonymize setting '{key}' (expected one of: {', '.join(sorted(known))})",
+                    path=path,
+                )
+        try:
+            return cls(**data)
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"anonymize: {error}", path=path) from error

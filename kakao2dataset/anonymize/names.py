@@ -79,13 +79,15 @@ def speaker_variants(display: str, nicknames: Iterable[str] = ()) -> list[str]:
     ['김민지', '민지', '밍지']
     >>> speaker_variants("Minji Kim")
     ['Minji Kim', 'Minji']
+    >>> speaker_variants("★민지🌸")
+    ['★민지🌸', '민지']
     """
     core = _BRACKETS.sub(" ", display).strip() or display.strip()
     forms = {core, *(n.strip() for n in nicknames if n.strip())}
-    for token in core.split():
-        if regex.fullmatch(r"[가-힣]{2,5}", token):
+    for token in regex.findall(r"[가-힣]+|[A-Za-z][A-Za-z'-]+", core):  # emoji, ★, _ split
+        if 2 <= len(token) <= 5 and not token.isascii():
             forms.update({token, name_key(token)})
-        elif regex.fullmatch(r"[A-Za-z][A-Za-z'-]{1,}", token):
+        elif token.isascii() and len(token) >= 2:
             forms.add(token)
     if regex.fullmatch(r"[A-Za-z][A-Za-z'-]+(?:\s[A-Za-z][A-Za-z'-]+)+", core):
         forms.discard(core.split()[-1])  # an English surname alone is too common a word
