@@ -82,7 +82,7 @@ def bank_demo(personas_dir: Path) -> None:
     print("\n# One PersonaBank, one base in memory, two adapters, one mixed batch:")
     bank = PersonaBank.from_personas_dir(personas_dir)
     rows = [("friend", [("user", "오늘 뭐해?")]), ("senpai", [("user", "내일 시간 돼?")])]
-    for (slug, history), reply in zip(rows, bank.reply_batch(rows)):
+    for (slug, history), reply in zip(rows, bank.reply_batch(rows), strict=True):
         print(f"  [{slug}] {history[-1][1]} → {reply.text!r}")
     print(f"  personas loaded: {bank.personas}")
 

@@ -350,7 +350,8 @@ def _install_error_handlers(app: FastAPI) -> None:
             return ApiError(400, "request body is not valid JSON", "invalid_json").response()
         first = errors[0] if errors else {}
         where = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
-        msg = f"{where}: {first.get('msg', 'invalid request')}" if where else "invalid request"
+        detail = first.get("msg", "invalid request")
+        msg = f"{where}: {detail}" if where else f"request body: {detail}"
         return ApiError(400, msg, "invalid_request", param=where).response()
 
     @app.exception_handler(StarletteHTTPException)

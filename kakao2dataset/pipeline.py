@@ -169,7 +169,7 @@ def build_dataset(inputs: list[Path], options: ParseOptions,
     turn_stats, pair_stats = TurnStats(), PairStats()
     turns = build_turns(messages, options.turns, turn_stats)
     labels = _source_labels(scans, anonymizer)
-    spool = tempfile.SpooledTemporaryFile(max_size=64 << 20)
+    spool = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (closed in _assign_split)
     for pair in build_pairs(turns, roles.persona, options.pairs, pair_stats):
         record = pair_record(replace(pair, source=labels.get(pair.source, pair.source)))
         spool.write((dumps(record) + "\n").encode("utf-8"))
@@ -205,7 +205,7 @@ def _check_enough(stats: PairStats, options: ParseOptions) -> None:
 def _assign_split(spool, cutoff: int | None):
     import json
 
-    final = tempfile.SpooledTemporaryFile(max_size=64 << 20)
+    final = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (owned by Dataset)
     counts: Counter = Counter()
     spool.seek(0)
     for raw in spool:

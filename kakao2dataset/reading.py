@@ -13,10 +13,10 @@ from __future__ import annotations
 import codecs
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from kakao2dataset.errors import EncodingError, FormatError, K2DError
 

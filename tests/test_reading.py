@@ -61,7 +61,7 @@ def test_undecodable_bytes_later_in_the_file_name_the_line(tmp_path):
 
 def test_file_truncated_inside_a_character_is_reported(tmp_path):
     path = tmp_path / "cut.txt"
-    path.write_bytes("안녕\n하세요".encode("utf-8")[:-1])
+    path.write_bytes("안녕\n하세요".encode()[:-1])
     with pytest.raises(EncodingError, match="cut.txt:2: the file ends in the middle of a UTF-8"):
         open_sources(path)
 

@@ -98,8 +98,6 @@ class Anonymizer:
         self._deny_re = self._words(self.config.deny)
         protected = {*self.config.allow, *self._speaker_of}
         self._names = NameFinder(self.book, protected, kiwi=kiwi)
-        if kiwi is not None or self.config.name_detection:
-            self._register_user_words()
 
     # ----------------------------------------------------------------- public API
     def anonymize_text(self, text: str, context: str = "") -> str:
@@ -229,13 +227,3 @@ class Anonymizer:
         return regex.compile(
             "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
         )
-
-    def _register_user_words(self) -> None:
-        """Teach Kiwi the speakers' names so it does not split them (``하은아`` → 하/은/아)."""
-        try:
-            kiwi = self._names.kiwi
-        except ImportError:  # pragma: no cover - kiwipiepy is a core dependency
-            return
-        for form in self._speaker_of:
-            if regex.fullmatch(r"[가-힣]{2,5}", form):
-                kiwi.add_user_word(form, "NNP")

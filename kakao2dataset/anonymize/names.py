@@ -18,6 +18,7 @@ brand, a noun followed by a vocative particle (``하늘아``), or a surname foll
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import regex
 
@@ -210,6 +211,16 @@ class NameBook:
         return self.index[key]
 
 
+@lru_cache(maxsize=1)
+def shared_kiwi():
+    """One analyzer per process (loading the model takes ~1 s and ~300 MB). It is never
+    modified (no user words), so sharing it between anonymizers leaks nothing between exports:
+    speakers are matched by dictionary before Kiwi sees a word."""
+    from kiwipiepy import Kiwi
+
+    return Kiwi()
+
+
 class NameFinder:
     """Third-party name detector (see module docstring); ``kiwi=None`` builds one lazily."""
 
@@ -225,9 +236,7 @@ class NameFinder:
     @property
     def kiwi(self):
         if self._kiwi is None:
-            from kiwipiepy import Kiwi
-
-            self._kiwi = Kiwi()
+            self._kiwi = shared_kiwi()
         return self._kiwi
 
     def find(self, text: str, claims: Claims) -> Iterator[Span]:
