@@ -21,10 +21,18 @@ def support_rows() -> list[dict]:
 
 @click.command(help="List every supported export variant (app, platform, UI language).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def formats(as_json: bool) -> None:
+@click.option("--markdown", is_flag=True, help="A Markdown table (as in the README).")
+def formats(as_json: bool, markdown: bool) -> None:
     rows = support_rows()
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if markdown:
+        click.echo("| " + " | ".join(COLUMNS) + " |")
+        click.echo("|" + "---|" * len(COLUMNS))
+        for row in rows:
+            cells = (str(row.get(c, "")).replace("|", "\\|") for c in COLUMNS)
+            click.echo("| " + " | ".join(f"`{c}`" if i == 5 and c else c for i, c in enumerate(cells)) + " |")
         return
     widths = {c: max([len(c)] + [len(str(r.get(c, ""))) for r in rows]) for c in COLUMNS}
     click.echo("  ".join(c.ljust(widths[c]) for c in COLUMNS))

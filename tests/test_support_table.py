@@ -1,0 +1,38 @@
+"""The support table (data) and the code agree: every row has a parser and a renderer."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from kakao2dataset.cli import main
+from kakao2dataset.cli.formats_cmd import support_rows
+from kakao2dataset.parsers.base import registered
+from kakao2dataset.synthetic import variants
+
+KEYS = {"variant", "app", "platform", "ui_language", "parser", "header", "day_line",
+        "message_line", "line_ends", "evidence", "notes"}
+
+
+def test_every_row_is_complete_and_backed_by_a_parser_and_a_renderer():
+    rows = support_rows()
+    assert rows
+    parsers, renderers = registered(), set(variants())
+    for row in rows:
+        assert KEYS <= set(row), row["variant"]
+        assert row["parser"] in parsers, row["variant"]
+        assert row["variant"] in renderers, row["variant"]
+        assert row["evidence"] in {"real export", "public parser", "designed, unverified"}
+
+
+def test_every_renderer_and_parser_appears_in_the_table():
+    rows = support_rows()
+    assert set(variants()) == {row["variant"] for row in rows}
+    assert set(registered()) == {row["parser"] for row in rows}
+    assert len({row["variant"] for row in rows}) == len(rows)  # no duplicates
+
+
+def test_k2d_formats_prints_every_variant():
+    result = CliRunner().invoke(main, ["formats", "--markdown"])
+    assert result.exit_code == 0
+    for row in support_rows():
+        assert f"| {row['variant']} |" in result.output
