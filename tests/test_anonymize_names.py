@@ -63,6 +63,10 @@ def test_third_party_names_numbered_by_first_appearance(anon: Anonymizer) -> Non
     assert anon.counts["NAME"] == 5
 
 
+def test_bare_unknown_given_name(anon: Anonymizer) -> None:
+    assert anon.anonymize_text("우리 팀 은우 알지?") == "우리 팀 <NAME_1> 알지?"
+
+
 def test_surname_with_title(anon: Anonymizer) -> None:
     assert anon.anonymize_text("이 대리님이 오늘 안 오셨어") == "<NAME_1> 대리님이 오늘 안 오셨어"
     assert anon.anonymize_text("김대리 어디 갔어") == "<NAME_2>대리 어디 갔어"
@@ -89,6 +93,10 @@ def test_foreign_names(anon: Anonymizer) -> None:
         "오늘 진짜 재밌었다 ㅋㅋㅋ",
         "엄마가 밥 먹으래",
         "친구야 고마워",
+        "주차장 자리 있어?",  # 주 + 차장 is not a surname + title
+        "충전기 좀 빌려줘",  # a 3-syllable proper noun without a surname is not a Korean name
+        "마라탕 먹자",  # syllables no given name uses
+        "찐친이랑 놀았어",  # slang kiwipiepy does not know
     ],
 )
 def test_name_like_words_stay(anon: Anonymizer, text: str) -> None:

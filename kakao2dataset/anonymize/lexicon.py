@@ -108,3 +108,10 @@ NAME_SYLLABLES = frozenset(
         "할 해 혁 현 형 혜 호 홍 화 환 활 황 회 효 후 훈 휘 희 흠 흥 겨 결 나 별 빈 제 니 즈 스"
     )
 )
+
+# Ordinary words that look like surname + title (주 + 차장, 부 + 사장, 조 + 교수).
+SURNAME_TITLE_WORDS = frozenset(
+    _words(
+        "주차장 공사장 부사장 부교수 조교수 부원장 부팀장 부실장 부부장 부감독 공대리 주대리 전사장 공과장"
+    )
+)

@@ -30,6 +30,7 @@ from kakao2dataset.anonymize.lexicon import (
     NOT_PEOPLE,
     PLACE_SUFFIXES,
     SLANG,
+    SURNAME_TITLE_WORDS,
     SURNAMES,
     TITLES,
     TWO_SYLLABLE_SURNAMES,
@@ -245,6 +246,8 @@ class NameFinder:
         if _TITLE_GATE.search(text):
             for m in _SURNAME_TITLE.finditer(text):
                 title = regex.match(_JOB_TITLES, text[m.end() :].lstrip())
+                if text[m.start(1) : m.end() + len(title.group())] in SURNAME_TITLE_WORDS:
+                    continue
                 yield Span(m.start(1), m.end(1), "NAME", 0.7, key=m.group(1) + " " + title.group())
         if "씨" in text or "님" in text:
             for m in _HONORIFIC.finditer(text):
@@ -280,7 +283,11 @@ class NameFinder:
             self._cache[word] = self._verdict(word, tokens)
 
     def _verdict(self, word: str, tokens) -> tuple[int, int, str] | None:
-        return self._token_rules(word, tokens) or self._shape_rules(word, tokens)
+        return (
+            self._token_rules(word, tokens)
+            or self._shape_rules(word, tokens)
+            or self._split_pair(word, tokens)
+        )
 
     def _token_rules(self, word: str, tokens) -> tuple[int, int, str] | None:
         """Kiwi's own tags: NNP, noun + vocative, surname + title, unknown (oov) nouns that are
@@ -322,9 +329,21 @@ class NameFinder:
             return False
         if name_key(form) != form:  # surname + given name
             return True
-        return nxt is not None and (
-            nxt.tag in ("JKV", "XSN") or nxt.form in ("한테", "에게", "랑", "이랑", "하고", "께")
-        )
+        if nxt is None:  # a bare unknown word made of given-name syllables (``하준 알지?``)
+            return len(form) == 2 and all(c in NAME_SYLLABLES for c in form)
+        return nxt.tag in ("JKV", "XSN") or nxt.form in ("한테", "에게", "랑", "이랑", "하고", "께")
+
+    def _split_pair(self, word: str, tokens) -> tuple[int, int, str] | None:
+        """A bare two-syllable word Kiwi can only cut into two one-syllable noun pieces
+        (``은우`` → 은/NNG 우/NNG, ``재윤`` → 재/XPN 윤/NNG) is a name it does not know."""
+        if (
+            len(word) == 2
+            and len(tokens) == 2
+            and all(len(t.form) == 1 and t.tag in ("NNG", "NNP", "XPN", "NNB") for t in tokens)
+            and self._person_like(word)
+        ):
+            return 0, 2, word
+        return None
 
     def _shape_rules(self, word: str, tokens) -> tuple[int, int, str] | None:
         """A stem before a person particle that Kiwi does not know as one ordinary word
@@ -353,6 +372,8 @@ class NameFinder:
         if form in NOT_PEOPLE or form in self.protected or form in ADDRESS_TERMS:
             return False
         if not all(c in NAME_SYLLABLES for c in name_key(form)):
+            return False
+        if len(form) >= 3 and name_key(form) == form:  # 3+ syllables: surname + given name
             return False
         if len(form) >= 3 and form.endswith(PLACE_SUFFIXES):
             return False
