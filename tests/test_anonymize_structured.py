@@ -136,3 +136,40 @@ def test_card_needs_luhn_when_ungrouped(anon: Anonymizer) -> None:
 def test_rrn_needs_a_real_date(anon: Anonymizer) -> None:
     out = anon.anonymize_text("991332-1234567")  # month 13 → not an RRN, guard replaces digits
     assert "<RRN>" not in out and "1234567" not in out
+
+
+def test_dates_times_and_money_next_to_each_other_stay(anon: Anonymizer) -> None:
+    """Seeded mix of dates, times, ranges and money glued together: nothing may change."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(400):
+        y, mo, d = rng.randint(2015, 2026), rng.randint(1, 12), rng.randint(1, 28)
+        date = rng.choice(
+            [
+                f"{y}-{mo:02d}-{d:02d}",
+                f"{y}.{mo:02d}.{d:02d}.",
+                f"{y % 100}.{mo:02d}.{d:02d}",
+                f"{y}{mo:02d}{d:02d}",
+            ]
+        )
+        time = rng.choice(
+            [f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}", f"오후 {rng.randint(1, 11)}:30"]
+        )
+        money = rng.choice(
+            [
+                f"{rng.randint(1, 99)},000원",
+                f"{rng.randint(1, 9)},{rng.randint(100, 999)},{rng.randint(100, 999)}원",
+                f"{rng.randint(100, 999)}달러",
+            ]
+        )
+        text = rng.choice(
+            [
+                f"{date} {time} 만나",
+                f"{date} {money} 결제",
+                f"{date}-{date}",
+                f"{date} ~ {date}",
+                f"{date} {date}",
+            ]
+        )
+        assert anon.anonymize_text(text) == text

@@ -22,6 +22,17 @@ from kakao2dataset.anonymize.validators import digits_of, yyyymmdd_date
 from kakao2dataset.anonymize.web import EMAIL, URL
 
 _DIGIT_RUN = regex.compile(r"(?<![0-9])[0-9]+(?:(?:[-.]|\s-\s|\s(?=[0-9]{3}))[0-9]+)*(?![0-9])")
+_DATE = regex.compile(
+    r"(?<![0-9])(?:(?:19|20)?\d{2}[-./](\d{1,2})[-./](\d{1,2})\.?"
+    r"|(?:19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))(?![0-9])"
+)
+
+
+def _blank_date(m: regex.Match) -> str:
+    month, day = (int(g) for g in m.groups() if g is not None)
+    return " " if 1 <= month <= 12 and 1 <= day <= 31 else m.group()
+
+
 _MONEY_AFTER = regex.compile(
     r"^\s?(?:원|만|천|억|달러|불|엔|위안|유로|won|krw|usd)", regex.IGNORECASE
 )
@@ -34,6 +45,8 @@ def _exempt(text: str, m: regex.Match) -> bool:
     if len(digits_of(m.group())) < 7:
         return True
     if all(yyyymmdd_date(digits_of(chunk)) for chunk in m.group().split()):
+        return True
+    if len(digits_of(_DATE.sub(_blank_date, m.group()))) < 7:  # ranges: 2024-01-05-2024-01-07
         return True
     if _MONEY_AFTER.match(text[m.end() : m.end() + 6]) or text[
         max(0, m.start() - 1) : m.start()

@@ -56,6 +56,10 @@ _ACCOUNT = regex.compile(
     r"(?<![0-9])\d{2,6}(?:(?:\s?-\s?|\s)\d{2,8}){1,4}(?![0-9])|(?<![0-9])\d{10,16}(?![0-9])"
 )
 
+_DATE_INSIDE = regex.compile(
+    r"(?<![0-9])(?:19|20)\d{2}\s?[-./]\s?\d{1,2}\s?[-./]\s?\d{1,2}(?![0-9])"
+)
+_CONTINUES = regex.compile(r"[:,][0-9]|\s?(?:원|만|천|억|달러|불|엔|시|분|개|명|번째)")
 _BANK_CUES = (
     "계좌", "입금", "송금", "이체", "예금주", "보내줘", "보내 줘", "붙여줘", "은행", "뱅크", "카뱅",
     "국민", "신한", "우리", "하나", "농협", "기업", "토스", "케뱅", "새마을", "신협", "우체국",
@@ -137,6 +141,8 @@ def find_account(text: str, context: str = "") -> Iterator[Span]:
     """10–14 digits (no checksum exists): hyphen-grouped into 3+ groups, or any grouping with a
     bank/transfer cue in this or the previous message."""
     for m in _ACCOUNT.finditer(text):
+        if _DATE_INSIDE.search(m.group()) or _CONTINUES.match(text, m.end()):
+            continue  # "2024-11-22 14:30", "2024-11-22 61,000원": a date then a time or money
         number = digits_of(m.group())
         if not 10 <= len(number) <= 16:
             continue
