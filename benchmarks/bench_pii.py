@@ -29,6 +29,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE / "pii_eval"))
 
 from kakao2dataset.anonymize import Anonymizer, AnonymizerConfig  # noqa: E402
+from kakao2dataset.anonymize.names import shared_kiwi  # noqa: E402
 from kakao2dataset.anonymize.normalize import normalize  # noqa: E402
 from kakao2dataset.model import Message, MessageKind  # noqa: E402
 
@@ -79,7 +80,7 @@ def evaluate(split: str, cold: bool = False) -> dict:
     meta, cases = load(split)
     anon = Anonymizer(AnonymizerConfig(), speakers=meta["speakers"], nicknames=meta["nicknames"])
     anon.trace = []
-    kiwi = anon._names.kiwi
+    kiwi = shared_kiwi()
     caught, total = Counter(), Counter()
     tp, fp = Counter(), Counter()
     damaged = negatives = 0

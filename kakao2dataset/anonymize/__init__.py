@@ -7,10 +7,21 @@
     for m in anon.anonymize_messages(messages): ...        # catches numbers split over messages
     anon.stats()   # {"replaced": {"PHONE": 1, "SPEAKER": 1}, "leak_guard_flagged": 0}
 
-Choices: speaker names are replaced by the speaker's placeholder and the particle is kept
-(``민지야`` → ``<PERSONA>야``, ``혜인이가`` → ``<NAME_1>이가``); third parties get ``<NAME_k>``
-numbered by first appearance in the export (the same person, e.g. ``김철수``/``철수야``, keeps ``k``);
-the folded detection text and the name mapping are never written out; counts hold types only.
+Choices:
+
+* Speaker names are replaced by the speaker's placeholder and the particle is kept
+  (``민지야`` → ``<PERSONA>야``, ``준혁이가`` → ``<USER>이가``): the particle was chosen for the
+  real name, so an app that fills the placeholder back in gets correct Korean.
+* Third parties get ``<NAME_k>``, numbered by first appearance in the export; the same person
+  (``김철수`` / ``철수야``) keeps ``k`` because names are keyed by given name. Two people with the
+  same given name share a placeholder (the privacy-safe direction).
+* Types and placeholders: ``<PHONE> <RRN> <CARD> <ACCOUNT> <BRN> <PASSPORT> <LICENSE> <EMAIL>
+  <IP> <URL> <ADDRESS> <PLATE> <SECRET> <NAME_n>``, ``<REDACTED>`` for the deny list and
+  ``<NUMBER>`` for what only the leak guard caught. Foreign registration numbers count as RRN.
+* Counts hold types only (``GUARD_*`` keys for leak-guard hits); the folded detection text, the
+  name mapping and the values are never written anywhere.
+* Dates, times, money, counts, ㅋㅋ/ㅎㅎ, emoji and surnames used as words stay; an order or
+  tracking number after 주문/송장/택배 stays.
 """
 
 from kakao2dataset.anonymize.anonymizer import Anonymizer
