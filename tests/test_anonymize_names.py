@@ -63,6 +63,11 @@ def test_third_party_names_numbered_by_first_appearance(anon: Anonymizer) -> Non
     assert anon.counts["NAME"] == 5
 
 
+def test_mentions(anon: Anonymizer) -> None:
+    assert anon.anonymize_text("@지수 확인해 @준호") == "@<NAME_1> 확인해 @<USER>"
+    assert anon.anonymize_text("@minji_88 봐봐") == "@<NAME_2> 봐봐"
+
+
 def test_bare_unknown_given_name(anon: Anonymizer) -> None:
     assert anon.anonymize_text("우리 팀 은우 알지?") == "우리 팀 <NAME_1> 알지?"
 
@@ -97,6 +102,8 @@ def test_foreign_names(anon: Anonymizer) -> None:
         "충전기 좀 빌려줘",  # a 3-syllable proper noun without a surname is not a Korean name
         "마라탕 먹자",  # syllables no given name uses
         "찐친이랑 놀았어",  # slang kiwipiepy does not know
+        "강남구 거주",  # a district, not 강 + 남구
+        "이메일은 @gmail.com 으로",  # not a mention
     ],
 )
 def test_name_like_words_stay(anon: Anonymizer, text: str) -> None:

@@ -77,6 +77,10 @@ POSITIVES = [
     ("차 번호 12가 3456", "차 번호 <PLATE>"),
     ("123가4567 빼주세요", "<PLATE> 빼주세요"),
     ("서울 12가 3456", "<PLATE>"),
+    # masked numbers still leak a birth date / most digits; keycap marks go with their digit
+    ("990101-1****** 이거", "<RRN> 이거"),
+    ("010-****-5678", "<PHONE>"),
+    ("0️⃣1️⃣0️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣ 이야", "<PHONE> 이야"),
     # secrets after a cue word
     ("현관 비번 #1234*", "현관 비번 <SECRET>"),
     ("와이파이 비번은 minji1234 야", "와이파이 비번은 <SECRET> 야"),

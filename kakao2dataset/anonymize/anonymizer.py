@@ -47,7 +47,7 @@ def _detectors_for(t: str) -> list:
         chosen.append(find_email)
     if "/" in t or "www." in t:
         chosen.append(find_url)
-    if digits >= 7:
+    if digits >= 7 or (digits >= 4 and "*" in t):  # masked 010-****-5678, 900101-1******
         chosen.extend(NUMBER_DETECTORS)
     if (digits >= 4 and "." in t) or t.count(":") >= 2:
         chosen.append(find_ip)

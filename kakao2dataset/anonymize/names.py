@@ -24,6 +24,7 @@ import regex
 
 from kakao2dataset.anonymize.lexicon import (
     ADDRESS_TERMS,
+    DISTRICTS,
     ENGLISH_NAMES,
     HONORIFIC_STOP,
     NAME_SYLLABLES,
@@ -50,6 +51,10 @@ _ENGLISH = regex.compile(
     + r"))(?![a-z])"
 )
 _TITLE_GATE = regex.compile(_JOB_TITLES)
+# KakaoTalk/LINE mentions: ``@지수``, ``@minji_88`` (not an e-mail: nothing word-like before @).
+_MENTION = regex.compile(
+    r"(?<![A-Za-z0-9._%+-])@([가-힣]{2,4}|[A-Za-z][A-Za-z0-9_]{2,29})(?![A-Za-z0-9_]*[.@])"
+)
 _FOREIGN_GATE = regex.compile(r"[A-Z\p{Han}ぁ-ゖァ-ヺ]")
 _HONORIFIC = regex.compile(r"(?<![가-힣])([가-힣]{2,3})(?=\s?(?:씨|님)(?:[가-힣]{0,3})(?![가-힣]))")
 # A stem then a particle that (almost) only follows people: 한테/에게/랑/하고/께, or the euphonic
@@ -254,6 +259,10 @@ class NameFinder:
                 stem = m.group(1)
                 if self._person_like(stem) and stem not in HONORIFIC_STOP:
                     yield Span(m.start(1), m.end(1), "NAME", 0.6, key=name_key(stem))
+        if "@" in text:
+            for m in _MENTION.finditer(text):
+                if self._person_like(m.group(1)) or m.group(1).isascii():
+                    yield Span(m.start(1), m.end(1), "NAME", 0.8, key=name_key(m.group(1)))
         if _FOREIGN_GATE.search(text):
             for m in _ENGLISH.finditer(text):
                 yield Span(m.start(), m.end(), "NAME", 0.6, key=m.group())
@@ -369,7 +378,12 @@ class NameFinder:
         return None
 
     def _person_like(self, form: str) -> bool:
-        if form in NOT_PEOPLE or form in self.protected or form in ADDRESS_TERMS:
+        if (
+            form in NOT_PEOPLE
+            or form in self.protected
+            or form in ADDRESS_TERMS
+            or form in DISTRICTS
+        ):
             return False
         if not all(c in NAME_SYLLABLES for c in name_key(form)):
             return False

@@ -63,7 +63,10 @@ class Normalized:
         if start >= end:
             pos = self.offsets[start] if start < len(self.offsets) else len(self.original)
             return pos, pos
-        return self.offsets[start], self.offsets[end - 1] + 1
+        o_end = self.offsets[end - 1] + 1
+        while o_end < len(self.original) and self.original[o_end] in _INVISIBLE:
+            o_end += 1  # the keycap/variation marks after the last digit go with it
+        return self.offsets[start], o_end
 
 
 def _fold_char(ch: str) -> str:

@@ -28,6 +28,10 @@ from kakao2dataset.anonymize.validators import (
 _SEP = r"(?:\s?[-.~]\s?|\s)?"
 _NOT_UNIT = r"(?!\s?(?:원|만|천|억|달러|개|명|년|회|시|분|초|번째|등|위|점|%|km|kg))"
 _RRN = regex.compile(r"(?<![0-9])\d{6}\s?-?\s?[1-8]\d{6}(?![0-9])")
+_RRN_MASKED = regex.compile(r"(?<![0-9])\d{6}\s?-?\s?[1-8][*xX●○]{6}")
+_PHONE_MASKED = regex.compile(
+    r"(?<![0-9])01[016789][-. ]?(?:[*xX●]{3,4}[-. ]?\d{4}|\d{3,4}[-. ]?[*xX●]{4})(?![0-9])"
+)
 _CARD_GROUPED = regex.compile(
     r"(?<![0-9*])(?:[0-9*]{4}([- ])[0-9*]{4}\1[0-9*]{4}\1[0-9*]{4}(?:\1[0-9]{1,3})?"
     r"|\d{4}([- ])\d{6}\2\d{5}|\d{4}([- ])\d{6}\3\d{4})(?![0-9*])"
@@ -80,11 +84,14 @@ def _near(
 
 
 def find_rrn(text: str, context: str = "") -> Iterator[Span]:
-    """``900101-1234568``, ``9001011234568``, ``900101 - 1234568``; post-2020 numbers too."""
+    """``900101-1234568``, ``9001011234568``, ``900101 - 1234568``; post-2020 numbers too;
+    half-masked ``900101-1******`` (birth date + gender still identify)."""
     for m in _RRN.finditer(text):
         number = digits_of(m.group())
         if rrn_plausible(number):
             yield Span(m.start(), m.end(), "RRN", 1.0 if rrn_checksum(number) else 0.7)
+    for m in _RRN_MASKED.finditer(text):
+        yield Span(m.start(), m.end(), "RRN", 0.8)
 
 
 def find_card(text: str, context: str = "") -> Iterator[Span]:
@@ -106,6 +113,8 @@ def find_phone(text: str, context: str = "") -> Iterator[Span]:
     for m in _PHONE_INTL.finditer(text):
         if phone_valid("+" + digits_of(m.group())):
             yield Span(m.start(), m.end(), "PHONE", 1.0)
+    for m in _PHONE_MASKED.finditer(text):
+        yield Span(m.start(), m.end(), "PHONE", 0.7)
     for m in _PHONE_JP.finditer(text):
         if phone_valid(m.group(), "JP"):
             yield Span(m.start(), m.end(), "PHONE", 0.9)
