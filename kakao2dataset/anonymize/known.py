@@ -1,0 +1,163 @@
+"""Names we already know: the speakers' forms and third parties learned during an export.
+
+``name_key`` gives a person's identity (given name), ``speaker_variants`` the forms people type
+for a display name, ``FormIndex`` finds a growing set of forms fast, ``NameBook`` numbers
+third parties ``<NAME_1>``, ``<NAME_2>``… in order of first appearance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex
+
+from kakao2dataset.anonymize.lexicon import SURNAMES, TWO_SYLLABLE_SURNAMES
+
+_BRACKETS = regex.compile(r"[\(\[\{（【<「].*?[\)\]\}）】>」]")
+
+
+def name_key(name: str) -> str:
+    """The identity of a Korean name: ``김민지`` → ``민지``, ``남궁민수`` → ``민수``, ``민지`` → ``민지``."""
+    if len(name) == 3 and name[0] in SURNAMES:
+        return name[1:]
+    if len(name) == 4 and name[:2] in TWO_SYLLABLE_SURNAMES:
+        return name[2:]
+    return name
+
+
+def speaker_variants(display: str, nicknames: Iterable[str] = ()) -> list[str]:
+    """Forms of a display name people type in chat, longest first.
+
+    >>> speaker_variants("김민지 (회사)", ["밍지"])
+    ['김민지', '민지', '밍지']
+    >>> speaker_variants("Minji Kim")
+    ['Minji Kim', 'Minji']
+    >>> speaker_variants("★민지🌸")
+    ['★민지🌸', '민지']
+    """
+    core = _BRACKETS.sub(" ", display).strip() or display.strip()
+    forms = {core, *(n.strip() for n in nicknames if n.strip())}
+    for token in regex.findall(r"[가-힣]+|[A-Za-z][A-Za-z'-]+", core):  # emoji, ★, _ split
+        if 2 <= len(token) <= 5 and not token.isascii():
+            forms.update({token, name_key(token)})
+        elif token.isascii() and len(token) >= 2:
+            forms.add(token)
+    if regex.fullmatch(r"[A-Za-z][A-Za-z'-]+(?:\s[A-Za-z][A-Za-z'-]+)+", core):
+        forms.discard(core.split()[-1])  # an English surname alone is too common a word
+    forms = {f for f in forms if len(f) >= 2}
+    return sorted(forms, key=lambda f: (-len(f), f))
+
+
+def _alternation(forms: Iterable[str]) -> str:
+    return "|".join(regex.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+
+def compile_names(forms: Iterable[str]) -> regex.Pattern | None:
+    """One pattern for many names; Hangul names must not continue a Hangul word on the left,
+    Latin names are whole words (case-insensitive)."""
+    forms = list(forms)
+    if not forms:
+        return None
+    return regex.compile(
+        rf"(?<![가-힣])(?:{_alternation(forms)})|(?<![A-Za-z])(?i:{_alternation(f for f in forms if f.isascii())})(?![A-Za-z])"
+        if any(f.isascii() for f in forms)
+        else rf"(?<![가-힣])(?:{_alternation(forms)})"
+    )
+
+
+class FormIndex:
+    """Find known name forms fast while the set keeps growing (names learned mid-export).
+
+    Forms live in compiled alternations, rebuilt only when more than ``batch`` new forms are
+    pending; pending forms are found with ``str.find`` meanwhile. ``anywhere=False``: a form
+    must not continue a word on its left (``혜인이가`` yes, ``주혜인`` no); Latin forms are whole
+    words, case-insensitive.
+
+    >>> idx = FormIndex(); idx.add("혜인"); idx.add("Emily")
+    >>> list(idx.find("어제 혜인이가 emily랑 왔어"))
+    [(3, 5, '혜인'), (8, 13, 'emily')]
+    """
+
+    def __init__(self, anywhere: bool = False, batch: int = 8) -> None:
+        self.anywhere = anywhere
+        self.batch = batch
+        self.forms: set[str] = set()
+        self._pending: list[str] = []
+        self._pattern: regex.Pattern | None = None
+
+    def add(self, form: str) -> None:
+        form = form.lower() if form.isascii() else form
+        if len(form) >= 2 and form not in self.forms:
+            self.forms.add(form)
+            self._pending.append(form)
+            if len(self._pending) > self.batch:
+                self.rebuild()
+
+    def rebuild(self) -> None:
+        """Compile every form into the pattern now (call after a bulk load)."""
+        native = [f for f in self.forms if not f.isascii()]
+        latin = [f for f in self.forms if f.isascii()]
+        left = "" if self.anywhere else r"(?<![가-힣A-Za-z])"
+        parts = []
+        if native:
+            parts.append(rf"{left}(?:{_alternation(native)})")
+        if latin:
+            parts.append(rf"(?<![A-Za-z])(?i:{_alternation(latin)})(?![A-Za-z])")
+        self._pattern = regex.compile("|".join(parts)) if parts else None
+        self._pending = []
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        if self._pattern is None and not self._pending:
+            return []
+        hits = []
+        if self._pattern is not None:
+            hits = [(m.start(), m.end(), m.group()) for m in self._pattern.finditer(text)]
+        low = None
+        for form in self._pending:
+            if form.isascii():
+                low = text.lower() if low is None else low
+                haystack = low
+            else:
+                haystack = text
+            start = haystack.find(form)
+            while start >= 0:
+                if self._boundary_ok(haystack, start, start + len(form), form):
+                    hits.append((start, start + len(form), form))
+                start = haystack.find(form, start + 1)
+        if len(hits) > 1:
+            hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+        kept, kept_end = [], -1
+        for start, end, form in hits:
+            if start >= kept_end:
+                kept_end = end
+                kept.append((start, end, form.lower() if form.isascii() else form))
+        return kept
+
+    def _boundary_ok(self, text: str, start: int, end: int, form: str) -> bool:
+        before = text[start - 1] if start else " "
+        if form.isascii():
+            after = text[end : end + 1]
+            return not (before.isascii() and before.isalpha()) and not (
+                after.isascii() and after.isalpha()
+            )
+        return self.anywhere or not (
+            "가" <= before <= "힣" or (before.isascii() and before.isalpha())
+        )
+
+
+class NameBook:
+    """Third-party names of one export: key → ``<NAME_k>`` in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.surfaces: dict[str, str] = {}  # surface form (Latin lower-cased) → key
+        self.anchored = FormIndex(anywhere=False)
+
+    def learn(self, surface: str, key: str) -> int:
+        if key not in self.index:
+            self.index[key] = len(self.index) + 1
+        surface = surface.lower() if surface.isascii() else surface
+        if len(surface) >= 2 and surface not in self.surfaces:
+            self.surfaces[surface] = key
+            self.anchored.add(surface)
+        return self.index[key]
