@@ -48,6 +48,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 MB = 1_000_000
 CHUNK_MESSAGES = 5_000
 TIME_SQUEEZE = 20  # the generator's gaps average ~86 min; a 100 MB chat would span centuries
+# After the dates inside the generator's pasted look-alike lines ("2024년 1월 5일 오후 3:04, …"):
+# a real paste quotes the past. (Starting earlier, a 100 MB K4 chat crosses 2024-01-05 and the
+# paste is *future*-dated on that day — impossible in a real export — and swallows that day's
+# earlier messages; see the report in benchmarks/bench_parse_results.md.)
+START = datetime(2024, 6, 1, 22, 50)
+GEN_VERSION = 2  # bump when the generation scheme changes (part of the cache key)
 DEFAULT_VARIANTS = ("K1", "K2", "K3", "K4", "K5", "K6", "K7")
 BASELINE = "baseline (regex/line)"
 OURS = "ours: parse only"
@@ -112,7 +118,7 @@ def generate(variant: str, size_mb: float, seed: int, log=print) -> tuple[Path, 
     blank lines before them and header appear exactly as in a one-piece rendering."""
     from kakao2dataset.synthetic import generate_conversation, render
 
-    key = f"{_tag(variant)}_{size_mb:g}MB_s{seed}_{_fingerprint(variant)}"
+    key = f"{_tag(variant)}_{size_mb:g}MB_s{seed}_{_fingerprint(variant)}_g{GEN_VERSION}"
     meta_path = DATA / f"{key}.json"
     if meta_path.exists():
         meta = json.loads(meta_path.read_text())
@@ -121,15 +127,17 @@ def generate(variant: str, size_mb: float, seed: int, log=print) -> tuple[Path, 
             return path, meta
     DATA.mkdir(parents=True, exist_ok=True)
     for stale in DATA.glob(f"{_tag(variant)}_{size_mb:g}MB_s{seed}_*"):
-        stale.unlink()
+        if not stale.name.endswith(".part"):
+            stale.unlink(missing_ok=True)
     log(f"generating {variant} {size_mb:g} MB (seed {seed}) …")
     started = time.perf_counter()
     target = int(size_mb * MB)
     suffix = Path(render(generate_conversation(seed, 2), variant).filename).suffix or ".txt"
     path = DATA / f"{key}{suffix}"
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")  # concurrent runs: no mixing
     written, messages, chunk, prev, speakers = 0, 0, 0, None, None
-    when = datetime(2021, 12, 31, 22, 50)
-    with open(path, "wb") as fh:
+    when = START
+    with open(partial, "wb") as fh:
         while written < target:
             conv = generate_conversation(seed * 100_003 + chunk, CHUNK_MESSAGES, start=when)
             body = _squeezed(conv, when if prev is None else prev.timestamp)
@@ -157,7 +165,10 @@ def generate(variant: str, size_mb: float, seed: int, log=print) -> tuple[Path, 
         "size_mb": size_mb,
         "generated_s": round(time.perf_counter() - started, 1),
     }
-    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1))
+    os.replace(partial, path)
+    meta_tmp = meta_path.with_name(f"{meta_path.name}.{os.getpid()}.part")
+    meta_tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1))
+    os.replace(meta_tmp, meta_path)
     return path, meta
 
 
@@ -367,8 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--timeout",
         type=float,
-        default=120.0,
-        help="seconds before a peer's run is reported as a timeout (default 120)",
+        default=60.0,
+        help="seconds before a peer's run is reported as a timeout (default 60)",
     )
     ap.add_argument("--out", default=str(OUT / "bench_parse.md"))
     ap.add_argument("--worker", help=argparse.SUPPRESS)
