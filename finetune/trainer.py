@@ -105,15 +105,24 @@ def autocast(device: str, dtype):
 
 
 def loss_sum(model, batch: dict, device: str, dtype):
-    """Summed next-token NLL over the positions with a label (responses + closing <eot>)."""
+    """Summed next-token NLL over the positions with a label (responses + closing <eot>).
+
+    The output head (vocab x hidden: the largest matmul of a small model) runs only from the
+    first position whose next token carries loss (``logits_to_keep``): context-only prefixes
+    never need logits.
+    """
     import torch.nn.functional as F
 
     batch = {k: v.to(device) for k, v in batch.items()}
+    labels = batch["labels"]
+    with_loss = (labels[:, 1:] != -100).any(dim=0).nonzero()
+    first = int(with_loss[0]) if len(with_loss) else labels.size(1) - 2
     with autocast(device, dtype):
-        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-    labels = batch["labels"][:, 1:]
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                       logits_to_keep=labels.size(1) - first).logits
     return F.cross_entropy(logits[:, :-1].float().reshape(-1, logits.size(-1)),
-                           labels.reshape(-1), ignore_index=-100, reduction="sum")
+                           labels[:, first + 1 :].reshape(-1), ignore_index=-100,
+                           reduction="sum")
 
 
 def eval_loss(model, examples: list[Example], pad_id: int, batch_size: int, device: str,
