@@ -99,6 +99,13 @@ def pick_token(logits, settings: SamplingSettings, generator, seen: Sequence[int
     return int(torch.multinomial(probs, 1, generator=generator))
 
 
+def _accepts_logits_to_keep(model) -> bool:
+    import inspect
+
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return "logits_to_keep" in inspect.signature(inner.forward).parameters
+
+
 def decode_rows(
     model,
     prompts: Sequence[Sequence[int]],
@@ -130,6 +137,8 @@ def decode_rows(
     finish: list[str | None] = [None] * n
     past = None
     extra = {} if adapter_names is None else {"adapter_names": list(adapter_names)}
+    if _accepts_logits_to_keep(model):  # the LM head only for the last position (long prompts)
+        extra["logits_to_keep"] = 1
     step_ids, step_pos = input_ids, positions
     with torch.inference_mode():
         for _step in range(max(s.max_new_tokens for s in settings)):
