@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE / "pii_eval"))
 
 from kakao2dataset.anonymize import Anonymizer, AnonymizerConfig  # noqa: E402
-from kakao2dataset.anonymize.names import shared_kiwi  # noqa: E402
+from kakao2dataset.anonymize.names import name_key, shared_kiwi  # noqa: E402
 from kakao2dataset.anonymize.normalize import normalize  # noqa: E402
 from kakao2dataset.model import Message, MessageKind  # noqa: E402
 
@@ -67,6 +67,15 @@ def leaked(gold: dict, case: dict, outputs: list[str]) -> bool:
     if kind == "NAME" and len(value) == 1:  # surname + title: the surname before the title
         message = case["messages"][gold["msg"]]
         return message[gold["start"] : gold["end"] + 3] in out
+    if kind in (
+        "NAME",
+        "SPEAKER",
+    ):  # the whole name must be gone: a placeholder, then what followed it
+        message = case["messages"][gold["msg"]]
+        following = message[gold["end"] : gold["end"] + 2]
+        target = normalize(outputs[gold["msg"]]).text
+        whole = re.search(">" + re.escape(following), target) if following else target.endswith(">")
+        return value.lower() in out.lower() or not whole
     return value.lower() in out.lower()
 
 
@@ -85,6 +94,7 @@ def evaluate(split: str, cold: bool = False) -> dict:
     tp, fp = Counter(), Counter()
     damaged = negatives = 0
     misses: dict[str, list[str]] = defaultdict(list)
+    given: dict[str, set[str]] = defaultdict(set)  # third party's given name → placeholders used
     for case in cases:
         if cold:
             anon = Anonymizer(AnonymizerConfig(), meta["speakers"], meta["nicknames"], kiwi=kiwi)
@@ -102,10 +112,21 @@ def evaluate(split: str, cold: bool = False) -> dict:
             else:
                 caught[kind] += 1
         for i, spans in enumerate(anon.trace):
-            for start, end, kind in spans:
-                hit = any(
-                    g["msg"] == i and start < g["end"] and end > g["start"] for g in case["gold"]
-                )
+            for start, end, kind, placeholder in spans:
+                golds = [
+                    g
+                    for g in case["gold"]
+                    if g["msg"] == i and start < g["end"] and end > g["start"]
+                ]
+                hit = bool(golds)
+                for g in golds:
+                    # surname + title (이 대리 / 이 과장) are different people by design
+                    if (
+                        g["type"] == "NAME"
+                        and len(g["value"]) > 1
+                        and placeholder.startswith("<NAME_")
+                    ):
+                        given[name_key(g["value"])].add(placeholder)
                 (tp if hit else fp)[kind] += 1
                 if not hit:
                     misses["FP:" + kind].append(
@@ -115,7 +136,7 @@ def evaluate(split: str, cold: bool = False) -> dict:
             negatives += 1
             damaged += outputs != case["messages"]
     return {"caught": caught, "total": total, "tp": tp, "fp": fp, "damaged": damaged,
-            "negatives": negatives, "misses": misses, "stats": anon.stats()}  # fmt: skip
+            "negatives": negatives, "misses": misses, "stats": anon.stats(), "given": given}  # fmt: skip
 
 
 def _lines(text: str) -> list[str]:
@@ -193,6 +214,12 @@ def main() -> None:
     struct = [k for k in r["total"] if k not in ("NAME", "SPEAKER")]
     s_rec = sum(r["caught"][k] for k in struct) / sum(r["total"][k] for k in struct)
     print(f"structured recall (all types) {s_rec:.3f}")
+    consistent = sum(len(p) == 1 for p in r["given"].values())
+    print(f"third-party consistency: {consistent}/{len(r['given'])} people kept one <NAME_k>")
+    if args.misses:
+        for key, placeholders in r["given"].items():
+            if len(placeholders) > 1:
+                print(f"  [SPLIT NAME] {key}: {sorted(placeholders)}")
     print(
         f"hard negatives damaged: {r['damaged']}/{r['negatives']} = {r['damaged'] / r['negatives']:.3%}"
     )

@@ -72,9 +72,18 @@ def test_bare_unknown_given_name(anon: Anonymizer) -> None:
     assert anon.anonymize_text("우리 팀 은우 알지?") == "우리 팀 <NAME_1> 알지?"
 
 
+def test_full_name_kiwi_cuts_is_replaced_whole(anon: Anonymizer) -> None:
+    assert anon.anonymize_text("어제 유하윤이랑 밥 먹었어") == "어제 <NAME_1>이랑 밥 먹었어"
+    assert anon.anonymize_text("우리 팀 유건우 알지?") == "우리 팀 <NAME_2> 알지?"
+    assert anon.anonymize_text("하윤이 왔어") == "<NAME_1>이 왔어"  # same person, given name only
+
+
 def test_surname_with_title(anon: Anonymizer) -> None:
     assert anon.anonymize_text("이 대리님이 오늘 안 오셨어") == "<NAME_1> 대리님이 오늘 안 오셨어"
     assert anon.anonymize_text("김대리 어디 갔어") == "<NAME_2>대리 어디 갔어"
+    assert (
+        anon.anonymize_text("대리 진급했어") == "대리 진급했어"
+    )  # the title is not learned as a name
 
 
 def test_foreign_names(anon: Anonymizer) -> None:

@@ -99,11 +99,11 @@ def test_names_numbered_in_order_within_one_message() -> None:
     assert anon.anonymize_text("혜인이랑 하윤이가 왔어") == "<NAME_1>이랑 <NAME_2>이가 왔어"
 
 
-def test_trace_holds_positions_and_kinds_only() -> None:
+def test_trace_holds_positions_kinds_and_placeholders_only() -> None:
     anon = Anonymizer(AnonymizerConfig(name_detection=False))
     anon.trace = []
     anon.anonymize_text("번호 010-1234-5678")
-    assert anon.trace == [[(3, 16, "PHONE")]]
+    assert anon.trace == [[(3, 16, "PHONE", "<PHONE>")]]
 
 
 _SEPARATORS = st.sampled_from(["", "-", " ", ".", "\u200b", " - "])

@@ -80,8 +80,8 @@ class Anonymizer:
         self.counts: Counter[str] = Counter()
         self.flagged = 0
         # Evaluation hook: set to a list and every processed text appends its spans as
-        # (start, end, kind) in original coordinates (positions only, never values).
-        self.trace: list[list[tuple[int, int, str]]] | None = None
+        # (start, end, kind, placeholder) in original coordinates (never the values).
+        self.trace: list[list[tuple[int, int, str, str]]] | None = None
         self.book = NameBook()
         self._speaker_of: dict[str, str] = {}
         for display, placeholder in (speakers or {}).items():
@@ -183,7 +183,7 @@ class Anonymizer:
             pieces.append((*norm.original_span(span.start, span.end), repl))
             kinds.append(span.kind)
         if self.trace is not None:
-            self.trace.append([(s, e, kind) for (s, e, _), kind in zip(pieces, kinds, strict=True)])
+            self.trace.append([(s, e, k, r) for (s, e, r), k in zip(pieces, kinds, strict=True)])
         out = norm.original
         for start, end, repl in reversed(pieces):
             out = out[:start] + repl + out[end:]

@@ -23,7 +23,7 @@ from kakao2dataset.anonymize.web import EMAIL, URL
 
 _DIGIT_RUN = regex.compile(r"(?<![0-9])[0-9]+(?:(?:[-.]|\s-\s|\s(?=[0-9]{3}))[0-9]+)*(?![0-9])")
 _DATE = regex.compile(
-    r"(?<![0-9])(?:(?:19|20)?\d{2}[-./](\d{1,2})[-./](\d{1,2})\.?"
+    r"(?<![0-9])(?:(?:19|20)\d{2}[-./](\d{1,2})[-./](\d{1,2})\.?|\d{2}[./](\d{1,2})[./](\d{1,2})\.?"
     r"|(?:19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))(?![0-9])"
 )
 
@@ -46,7 +46,7 @@ def _exempt(text: str, m: regex.Match) -> bool:
         return True
     if all(yyyymmdd_date(digits_of(chunk)) for chunk in m.group().split()):
         return True
-    if len(digits_of(_DATE.sub(_blank_date, m.group()))) < 7:  # ranges: 2024-01-05-2024-01-07
+    if not digits_of(_DATE.sub(_blank_date, m.group())):  # only dates: 2024-01-05-2024-01-07
         return True
     if _MONEY_AFTER.match(text[m.end() : m.end() + 6]) or text[
         max(0, m.start() - 1) : m.start()

@@ -80,6 +80,37 @@ def _has_final_consonant(word: str) -> bool:
     return (ord(word[-1]) - 0xAC00) % 28 != 0
 
 
+_NOUNISH = ("NNP", "NNG", "NNB", "XPN", "XR")
+
+
+def _widen_to_full_name(word: str, tokens, hit: tuple[int, int, str]) -> tuple[int, int, str]:
+    """Kiwi often cuts an unknown full name (``유하윤`` → 유/하/윤, ``송도현`` → 송도/현): when the
+    noun run around a hit is surname + 2 given-name syllables, the whole run is the name."""
+    if " " in hit[2]:  # surname + title (김 대리) stays as it is
+        return hit
+    runs: list[list[int]] = []
+    for tok in tokens:
+        if tok.tag in _NOUNISH and word[tok.start : tok.start + tok.len] == tok.form:
+            if runs and runs[-1][1] == tok.start:
+                runs[-1][1] = tok.start + tok.len
+            else:
+                runs.append([tok.start, tok.start + tok.len])
+        else:
+            runs.append([-1, -1])
+    for start, end in runs:
+        text = word[start:end]
+        given = name_key(text)
+        inside = start <= hit[0] < end and hit[1] <= end
+        if (
+            inside
+            and given != text
+            and given not in TITLES
+            and all(c in NAME_SYLLABLES for c in given)
+        ):
+            return start, end, given
+    return hit
+
+
 @lru_cache(maxsize=1)
 def shared_kiwi():
     """One analyzer per process (loading the model takes ~1 s and ~300 MB). It is never
@@ -155,11 +186,12 @@ class NameFinder:
             self._cache[word] = self._verdict(word, tokens)
 
     def _verdict(self, word: str, tokens) -> tuple[int, int, str] | None:
-        return (
+        hit = (
             self._token_rules(word, tokens)
             or self._shape_rules(word, tokens)
             or self._split_pair(word, tokens)
         )
+        return _widen_to_full_name(word, tokens, hit) if hit else None
 
     def _token_rules(self, word: str, tokens) -> tuple[int, int, str] | None:
         """Kiwi's own tags: NNP, noun + vocative, surname + title, unknown (oov) nouns that are
