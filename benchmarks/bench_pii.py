@@ -67,15 +67,14 @@ def leaked(gold: dict, case: dict, outputs: list[str]) -> bool:
     if kind == "NAME" and len(value) == 1:  # surname + title: the surname before the title
         message = case["messages"][gold["msg"]]
         return message[gold["start"] : gold["end"] + 3] in out
-    if kind in (
-        "NAME",
-        "SPEAKER",
-    ):  # the whole name must be gone: a placeholder, then what followed it
-        message = case["messages"][gold["msg"]]
-        following = message[gold["end"] : gold["end"] + 2]
+    if kind in ("NAME", "SPEAKER"):
+        # The whole name must be gone: no syllable of it may stick to a placeholder
+        # (``<NAME_1>훈`` leaks; a swallowed euphonic 이 in ``<NAME_1>랑`` does not).
+        key = value[1:] if len(value) == 3 and not value.isascii() else value
         target = normalize(outputs[gold["msg"]]).text
-        whole = re.search(">" + re.escape(following), target) if following else target.endswith(">")
-        return value.lower() in out.lower() or not whole
+        chars = re.escape(key.replace("이", "")) if key != "이" else ""
+        stuck = bool(chars) and not value.isascii() and re.search(rf">[{chars}]|[{chars}]<", target)
+        return value.lower() in out.lower() or key.lower() in out.lower() or bool(stuck)
     return value.lower() in out.lower()
 
 

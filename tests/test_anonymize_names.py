@@ -76,6 +76,8 @@ def test_full_name_kiwi_cuts_is_replaced_whole(anon: Anonymizer) -> None:
     assert anon.anonymize_text("어제 유하윤이랑 밥 먹었어") == "어제 <NAME_1>이랑 밥 먹었어"
     assert anon.anonymize_text("우리 팀 유건우 알지?") == "우리 팀 <NAME_2> 알지?"
     assert anon.anonymize_text("하윤이 왔어") == "<NAME_1>이 왔어"  # same person, given name only
+    assert anon.anonymize_text("김승훈이한테 물어봐") == "<NAME_3>이한테 물어봐"  # 김/승/후/ㄴ
+    assert anon.anonymize_text("선우가 그랬어") == "<NAME_4>가 그랬어"  # not 선 + 우가
 
 
 def test_surname_with_title(anon: Anonymizer) -> None:

@@ -71,6 +71,11 @@ _HONORIFIC = regex.compile(r"(?<![가-힣])([가-힣]{2,3})(?=\s?(?:씨|님)(?:[
 # 이 that consonant-final given names take before any particle (혜인이가, 서진이는).
 _PERSON_PARTICLE = regex.compile(r"([가-힣]{2,3}?)(이?(?:한테|에게|랑|하고|께))")
 _EUPHONIC = regex.compile(r"([가-힣]{2,3}?)(이(?:가|는|도|를|네|만|처럼|의|랑|야|고|나|라도))")
+_PARTICLE_SYLLABLES = frozenset("이가은는을를도랑야아의만네님씨와과")
+_FULL_NAME = regex.compile(
+    rf"([{''.join(sorted(SURNAMES))}][가-힣]{{2}})"
+    r"(이?(?:가|는|도|를|랑|한테|에게|하고|께|의|만|야|아|씨|님|네)|이|은|을|과|와)?"
+)
 _JAPANESE = regex.compile(
     r"(?:[\p{Han}々]{1,4}|[ァ-ヺー]{2,8}|[ぁ-ゖ]{2,4})(?=さん|くん|君|ちゃん|様|先輩|先生|氏)"
 )
@@ -187,7 +192,8 @@ class NameFinder:
 
     def _verdict(self, word: str, tokens) -> tuple[int, int, str] | None:
         hit = (
-            self._token_rules(word, tokens)
+            self._full_name(word, tokens)
+            or self._token_rules(word, tokens)
             or self._shape_rules(word, tokens)
             or self._split_pair(word, tokens)
         )
@@ -201,6 +207,8 @@ class NameFinder:
             form, start = tok.form, tok.start
             if word[start : start + len(form)] != form or not regex.fullmatch(r"[가-힣]+", form):
                 continue
+            if len(form) >= 3 and form[-1] == "이" and _has_final_consonant(form[:-1]):
+                form = form[:-1]  # Kiwi keeps the euphonic 이 on unknown names: 최지현이/NNG + 랑
             if tok.tag == "NNP" and len(form) == 1 and form in SURNAMES and nxt is not None:
                 if nxt.form in TITLES and nxt.start == start + 1:
                     return start, start + 1, form + " " + nxt.form
@@ -236,6 +244,25 @@ class NameFinder:
         if nxt is None:  # a bare unknown word made of given-name syllables (``하준 알지?``)
             return len(form) == 2 and all(c in NAME_SYLLABLES for c in form)
         return nxt.tag in ("JKV", "XSN") or nxt.form in ("한테", "에게", "랑", "이랑", "하고", "께")
+
+    def _full_name(self, word: str, tokens) -> tuple[int, int, str] | None:
+        """Surname + two given-name syllables (+ a particle), when Kiwi finds no ordinary word
+        in it: Kiwi cuts unknown names into jamo (김승훈 → 김/승/후/ㄴ), so its tags miss them."""
+        m = _FULL_NAME.fullmatch(word)
+        if m is None or not all(c in NAME_SYLLABLES for c in m.group(1)[1:]):
+            return None
+        if (len(word) == 3 and word[2] in _PARTICLE_SYLLABLES) or (
+            word[2] == "이" and _has_final_consonant(word[1])
+        ):
+            return None  # 선우가, 하윤이랑: a given name + particle, not surname + 2 syllables
+        for tok in tokens:
+            if tok.start >= 3 or not regex.match(r"[가-힣]", tok.form):
+                continue  # past the name, or a lone jamo split off a syllable
+            ordinary = tok.tag in ("NNG", "NNB", "NP", "MAG", "MM", "IC") and len(tok.form) >= 2
+            if ordinary and not getattr(tok, "oov", False) or tok.tag.startswith(("V", "E", "XS")):
+                return None
+        stem = m.group(1)
+        return (0, 3, name_key(stem)) if self._person_like(stem) else None
 
     def _split_pair(self, word: str, tokens) -> tuple[int, int, str] | None:
         """A bare two-syllable word Kiwi can only cut into two one-syllable noun pieces
