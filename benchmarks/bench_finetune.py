@@ -198,19 +198,25 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def run_subprocess(spec: dict) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--one", json.dumps(spec)],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr[-3000:])
+        raise SystemExit(f"benchmark run failed: {spec}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
-    parser.add_argument(
-        "--steps",
-        type=int,
-        default=None,
-        help="optimizer steps (default: tiny 40, gpt2-124m 6 on CPU / 50 on GPU)",
-    )
+    parser.add_argument("--steps", type=int, default=None,
+                        help="optimizer steps (default: tiny 40, gpt2-124m 6 on CPU / 50 on GPU)")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--max-length", type=int, default=64)
     parser.add_argument("--pairs", type=int, default=512)
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0 = default)")
+    parser.add_argument("--repeat", type=int, default=2, help="runs per runner; the best is kept")
     parser.add_argument("--json", action="store_true", help="print rows as JSON too")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -223,31 +229,22 @@ def main() -> None:
     rows = []
     for model in args.models:
         steps = args.steps or (40 if model == "tiny" else (50 if gpu else 6))
-        for runner in RUNNERS:
-            spec = dict(
-                model=model,
-                runner=runner,
-                steps=steps,
-                batch_size=args.batch_size,
-                max_length=args.max_length,
-                pairs=args.pairs,
-                threads=args.threads,
-            )
-            proc = subprocess.run(
-                [sys.executable, __file__, "--one", json.dumps(spec)],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if proc.returncode != 0:
-                sys.stderr.write(proc.stderr[-3000:])
-                raise SystemExit(f"benchmark run failed: {spec}")
-            rows.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-            print(f"done: {model} {runner} {rows[-1]['seconds']:.1f}s", file=sys.stderr)
-    print(
-        f"device: {rows[0]['device']}; batch {args.batch_size}, max_length {args.max_length}, "
-        "LoRA r=8 on all linear layers, fp32 on CPU / bf16 autocast on GPU\n"
-    )
+        best: dict[str, dict] = {}
+        # Runners alternate and the best of --repeat runs is kept: on a shared machine the
+        # noise is other processes, which only ever make a run slower.
+        for _ in range(args.repeat):
+            for runner in RUNNERS:
+                spec = dict(model=model, runner=runner, steps=steps, batch_size=args.batch_size,
+                            max_length=args.max_length, pairs=args.pairs, threads=args.threads)
+                row = run_subprocess(spec)
+                print(f"done: {model} {runner} {row['nonpad_tok_s']:,.0f} non-pad tok/s",
+                      file=sys.stderr)
+                if runner not in best or row["nonpad_tok_s"] > best[runner]["nonpad_tok_s"]:
+                    best[runner] = row
+        rows += [best[r] for r in RUNNERS]
+    print(f"device: {rows[0]['device']}; batch {args.batch_size}, max_length {args.max_length}, "
+          "LoRA r=8 on all linear layers, fp32 on CPU / bf16 autocast on GPU; "
+          f"best of {args.repeat}, steady state (step 1 excluded)\n")
     print(table(rows))
     if args.json:
         print(json.dumps(rows, indent=2))
