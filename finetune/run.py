@@ -104,7 +104,7 @@ def dry_run(persona: Persona, cfg: PersonaConfig) -> str:
     if cfg.lora.target_modules != "auto":
         targets = list(cfg.lora.target_modules)
     st, t = data_stats(train_set, val_set), cfg.train
-    sample = max(train_set[:50], key=lambda e: e.n_loss)
+    sample = sorted(train_set[:51], key=lambda e: len(e.ids))[len(train_set[:51]) // 2]  # typical
     steps = total_steps(t, len(train_set))
     lines = [
         f"persona      {persona.slug} ({persona.display_name})",

@@ -130,6 +130,7 @@ def eval_loss(model, examples: list[Example], pad_id: int, batch_size: int, devi
     """Token-weighted mean NLL over response tokens (``exp`` of it = perplexity)."""
     import torch
 
+    was_training = model.training
     model.eval()
     total, count = 0.0, 0
     order = sorted(range(len(examples)), key=lambda i: len(examples[i].ids))
@@ -138,7 +139,7 @@ def eval_loss(model, examples: list[Example], pad_id: int, batch_size: int, devi
             batch = collate([examples[i] for i in order[start : start + batch_size]], pad_id)
             total += loss_sum(model, batch, device, dtype).item()
             count += int((batch["labels"][:, 1:] != -100).sum())
-    model.train()
+    model.train(was_training)
     return total / max(count, 1)
 
 
