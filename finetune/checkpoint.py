@@ -100,4 +100,15 @@ def load(work_dir: Path, model, optimizer, scheduler, scaler, plan: dict) -> Tra
         torch.cuda.set_rng_state_all(payload["cuda_rng"])
     state = TrainState(**payload["train_state"])
     state.best_lora = payload["best_lora"]
+    _truncate_metrics(work_dir / "metrics.jsonl", state.step)
     return state
+
+
+def _truncate_metrics(path: Path, step: int) -> None:
+    """Drop log lines of steps after the checkpoint: the resumed run writes them again."""
+    import json
+
+    if path.exists():
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(x for x in lines if json.loads(x)["step"] <= step),
+                        encoding="utf-8")

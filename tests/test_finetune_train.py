@@ -145,6 +145,8 @@ def test_resume_gives_the_same_adapter_as_an_uninterrupted_run(tmp_path, tiny_gp
     changed = CliRunner().invoke(main, ["finetune", "--persona", "nyang", "--personas-dir",
                                         str(resumed), "--resume", "--max-steps", "9"])
     assert changed.exit_code == 1 and "resume with the same settings" in changed.output
+    with (resumed / "nyang" / "train" / "metrics.jsonl").open("a") as log:  # died after step 3
+        log.write(json.dumps({"step": 4, "loss": 1.0}) + "\n")
     k2d("finetune", "--persona", "nyang", "--personas-dir", str(resumed), "--resume")
     a = load_file(straight / "nyang" / "adapter" / "adapter_model.safetensors")
     b = load_file(resumed / "nyang" / "adapter" / "adapter_model.safetensors")
