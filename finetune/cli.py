@@ -144,7 +144,9 @@ Licence: {DEFAULT_BASE_LICENSE}
 Any Hugging Face causal LM id or local path works with --base.
 
 \b
-Multi-GPU: run under `accelerate launch`; one GPU or a CPU is enough for chat-sized data.
+One device: a GPU (bf16/fp16 autocast) if present, else the CPU (fp32); chat-sized data
+needs no more. Multi-GPU is not built in: the trainer module's docstring shows how to wrap
+the loop with Accelerate and run it with `accelerate launch`.
 """
 
 
@@ -153,12 +155,14 @@ Multi-GPU: run under `accelerate launch`; one GPU or a CPU is enough for chat-si
 @personas_dir_option
 @click.option("--base", default=None, help="Base model id or local path.")
 @click.option("--max-steps", type=click.IntRange(min=1), default=None, help="Optimizer steps.")
-@click.option("--epochs", type=click.FloatRange(min=0, min_open=True), default=None)
+@click.option("--epochs", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Passes over the training pairs (when --max-steps is not set).")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Peak learning rate.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=None)
-@click.option("--eval-every", type=click.IntRange(min=1), default=None)
-@click.option("--seed", type=int, default=None)
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Pairs per batch.")
+@click.option("--eval-every", type=click.IntRange(min=1), default=None,
+              help="Validation loss every N steps (early stopping looks at it).")
+@click.option("--seed", type=int, default=None, help="LoRA init, data order, dropout.")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Adapter directory (default <personas_dir>/<persona>/adapter).")
 @click.option("--resume", is_flag=True, help="Continue from the last checkpoint.")
@@ -200,7 +204,8 @@ def finetune(slug, personas_dir, base, max_steps, epochs, lr, batch_size, eval_e
               help="Adapter directory (default: the persona's).")
 @click.option("--shots", type=click.IntRange(min=0), default=3, show_default=True,
               help="Training pairs placed in the prompt for the few-shot baseline.")
-@click.option("--max-examples", type=click.IntRange(min=1), default=None)
+@click.option("--max-examples", type=click.IntRange(min=1), default=None,
+              help="Evaluate on the first N validation pairs only.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def eval_cmd(slug, personas_dir, adapter, shots, max_examples, as_json):
     """Validation perplexity: base zero-shot vs base few-shot vs the adapter."""
