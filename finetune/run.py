@@ -7,7 +7,6 @@ what is wired to what.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,6 +174,3 @@ def _steps(cfg: PersonaConfig, train_set) -> int:
 
     return total_steps(cfg.train, len(train_set))
 
-
-def ppl(loss: float | None) -> float | None:
-    return None if loss is None else math.exp(min(loss, 50.0))
