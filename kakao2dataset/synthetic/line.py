@@ -39,8 +39,11 @@ def hm24(ts: datetime) -> str:
 
 
 def hm_ja12(ts: datetime) -> str:
-    """>>> hm_ja12(datetime(2024, 1, 1, 0, 3)), hm_ja12(datetime(2024, 1, 1, 12, 3))
-    ('午前12:03', '午後12:03')"""
+    """Japanese 12-hour time, 午前12:xx for the hour after midnight (unverified convention).
+
+    >>> hm_ja12(datetime(2024, 1, 1, 0, 3)), hm_ja12(datetime(2024, 1, 1, 12, 3))
+    ('午前12:03', '午後12:03')
+    """
     return f"{'午前' if ts.hour < 12 else '午後'}{(ts.hour % 12) or 12:02d}:{ts.minute:02d}"
 
 
@@ -129,4 +132,4 @@ def render_desktop(conversation: Conversation) -> Rendered:
 
 for _variant in LAYOUTS:
     renderer(_variant)(lambda conversation, _v=_variant: render_mobile(conversation, _v))
-# renderer("L3")(render_desktop)  -- registered once line-desktop exists
+renderer("L3")(render_desktop)
