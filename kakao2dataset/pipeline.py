@@ -29,6 +29,8 @@ from kakao2dataset.turns import TurnSettings, TurnStats, build_turns
 from kakao2dataset.writers import atomic_writer, dumps, pair_record, write_json, write_parquet
 
 FORMAT_VERSION = 1
+# (source, messages, label) → messages: lets the CLI wrap each pass in a progress bar
+Progress = Callable[[object, Iterable[Message], str], Iterable[Message]] | None
 PERSONA_PLACEHOLDER = "<PERSONA>"
 USER_PLACEHOLDER = "<USER>"
 CONSENT_NOTICE = (
@@ -72,14 +74,15 @@ def _sha256(path: Path) -> str:
 
 
 def scan_inputs(paths: list[Path], options: ParseOptions, keep: bool,
-                warn: Callable[[str], None]) -> tuple[list[InputScan], Counter]:
+                warn: Callable[[str], None], progress: Progress = None) -> tuple[list[InputScan], Counter]:
     """First pass: parse every input, check the line accounting, count speakers."""
     scans, speakers = [], Counter()
     for path in paths:
         digest = _sha256(path) if path.is_file() else ""
         for parsed in parse_sources(path, options.format, options.encoding):
             kept = [] if keep else None
-            for message in parsed.messages():
+            stream = parsed.messages()
+            for message in progress(parsed.source, stream, "Scanning") if progress else stream:
                 if message.kind is not MessageKind.SYSTEM:
                     speakers[message.speaker] += 1
                 if kept is not None:
@@ -110,13 +113,15 @@ def merge_overlap(sources: list[list[Message]], stats: Counter) -> list[Message]
     return merged
 
 
-def _messages(scans: list[InputScan], merged: list[Message] | None) -> Iterator[Message]:
+def _messages(scans: list[InputScan], merged: list[Message] | None,
+              progress: Progress = None) -> Iterator[Message]:
     if merged is not None:
         yield from merged
         return
     for scan in scans:  # second pass over the single input
         fresh = ParsedSource(scan.parsed.source, scan.parsed.sniff)
-        yield from fresh.messages()
+        stream = fresh.messages()
+        yield from progress(fresh.source, stream, "Pairing") if progress else stream
 
 
 def _select(messages: Iterable[Message], roles: Roles, drops: Counter) -> Iterator[Message]:
@@ -155,14 +160,16 @@ class Dataset:
 
 
 def build_dataset(inputs: list[Path], options: ParseOptions,
-                  warn: Callable[[str], None] = lambda _: None) -> Dataset:
+                  warn: Callable[[str], None] = lambda _: None,
+                  progress: Progress = None) -> Dataset:
     """Run the whole pipeline; raise :class:`K2DError` before writing anything if the result
     would be unusable (unknown persona, group chat, too few pairs, nothing left)."""
     drops: Counter = Counter()
-    scans, speakers = scan_inputs(inputs, options, keep=len(inputs) > 1, warn=warn)
+    scans, speakers = scan_inputs(inputs, options, keep=len(inputs) > 1, warn=warn,
+                                  progress=progress)
     roles = resolve_roles(speakers, options.persona_speaker, options.me, options.speakers)
     merged = merge_overlap([s.messages for s in scans], drops) if len(inputs) > 1 else None
-    messages = _select(_messages(scans, merged), roles, drops)
+    messages = _select(_messages(scans, merged, progress), roles, drops)
     anonymizer = _anonymizer(roles, options) if options.anonymize else None
     if anonymizer is not None:
         messages = anonymizer.anonymize_messages(messages)

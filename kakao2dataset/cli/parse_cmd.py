@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from kakao2dataset.cli._common import format_options, quiet_option, warn
+from kakao2dataset.cli._common import format_options, quiet_option, warn, with_progress
 from kakao2dataset.pairs import PairSettings
 from kakao2dataset.pipeline import CONSENT_NOTICE, ParseOptions, build_dataset, write_dataset
 from kakao2dataset.turns import TurnSettings
@@ -106,7 +106,10 @@ def parse(inputs, output, persona_speaker, me, speakers, format_, encoding, leni
     if no_anonymize:
         warn("--no-anonymize: names, numbers and addresses stay in the output. "
              "Never train or share a model on it.")
-    dataset = build_dataset([Path(p) for p in inputs], options, warn=warn)
+    def progress(source, messages, label):
+        return with_progress(messages, source, label, quiet)
+
+    dataset = build_dataset([Path(p) for p in inputs], options, warn=warn, progress=progress)
     out = output or f"{Path(inputs[0]).stem}-pairs"
     if not dry_run:
         target = write_dataset(dataset, out, output_format)
