@@ -14,11 +14,13 @@ the word sequence that the message lines of one first word share before their te
 record's speaker is the longest known name its text starts with.
 
 **Multi-line texts are not quoted**, so a line is a record only when its time is valid and not
-earlier than the previous message's, and it starts with a known name (or is an unsend notice,
-or no message is open). Otherwise it continues the open message, whatever it looks like. A day
+earlier than the previous message's, and it starts with a known name or the first word of
+one (a name learned too long), or is an unsend notice, or no message is open. Otherwise it continues the open message, whatever it looks like. A day
 line counts only if its date is after the current day and its weekday fits. Blank lines belong
 to the open message unless they end the file. Undecidable: a pasted line ``HH:MM <known name>
-…`` with a time not earlier than the message's is read as a new message.
+…`` with a time not earlier than the message's is read as a new message; a speaker first seen
+after the learning window, while a message is open, is read as a continuation (1:1 chats have
+learned both names long before).
 
 Unsend notices (``Alice unsent a message``, glued ``Bがメッセージの送信を取り消しました``) are
 ``DELETED`` messages of the person named; placeholders ``Photos`` / ``Stickers`` / ``Videos`` /
@@ -130,6 +132,7 @@ class _Reader:
     def __init__(self, source: str, acct: LineAccounting, names: list[str]):
         self.acct = acct
         self.names = names
+        self.first_words = frozenset(name.split(" ", 1)[0] for name in names)
         self.pending = PendingMessage(source, line_kind)
         self.blanks: list[RawLine] = []
         self.day: date | None = None
@@ -201,14 +204,15 @@ class _Reader:
         return self.pending.start(ts, name, rest[len(name) + 1:], line.number)
 
     def _speaker(self, rest: str) -> str | None:
-        """The longest known name ``rest`` starts with; with none, the first word if no
-        message is open (a speaker not seen while learning), else None."""
+        """The longest known name ``rest`` starts with; else its first word when that begins a
+        known name (a name learned too long) or no message is open; else None."""
         for name in self.names:
             if rest.startswith(name) and rest[len(name):len(name) + 1] in (" ", ""):
                 return name
-        if self.pending.active:
+        first = rest.split(" ", 1)[0]
+        if self.pending.active and first not in self.first_words:
             return None
-        return rest.split(" ", 1)[0]
+        return first
 
     def _unsent(self, line: RawLine, ts: datetime, who: str, text: str) -> Message | None:
         self.last = ts

@@ -138,6 +138,10 @@ class LineMobileParser(Parser):
         else:
             twelve = any(m.group("mp") for m in records) or bool(saved and "午" in saved.group("stamp"))
             variant = "L1'" if twelve else "L1"
+        if any(m.group("be") for m in ens):
+            notes.append("Thai Buddhist-era years (BE), read as the year minus 543")
+        if any(m.group("mp") for m in records):
+            notes.append("12-hour clock; 午前/오전 12:xx read as 00:xx (convention, unverified)")
         crlf = sum(line.end == "\r\n" for line in head) > sum(line.end == "\n" for line in head)
         return Sniff(cls.name, variant, score, tuple(notes), {"order": order, "crlf": crlf})
 
