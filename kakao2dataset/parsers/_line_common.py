@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable
 from datetime import date
 
 import regex
@@ -18,6 +20,7 @@ import regex
 from kakao2dataset.model import MessageKind
 from kakao2dataset.parsers._clock import hour24
 from kakao2dataset.parsers.base import placeholder_classifier
+from kakao2dataset.reading import RawLine
 
 # A clock time at the start of a line (group names shared by both parsers).
 TIME = (r"(?:(?P<mp>午前|午後|오전|오후|上午|下午) ?)?(?P<h>\d{1,2}):(?P<mi>\d{2})"
@@ -104,3 +107,37 @@ def unsent_by(text: str) -> str | None:
         return None
     return m.group("who") or ""
 
+
+# ---------------------------------------------------------------- quotes (mobile)
+
+OPEN, CLOSE, BAD = 0, 1, 2
+
+
+def scan_quotes(text: str) -> int:
+    """Quote state of one line of a quoted text: ``OPEN`` (only doubled quotes), ``CLOSE`` (a
+    lone quote at the very end) or ``BAD`` (a lone quote elsewhere: not LINE's quoting)."""
+    if '"' not in text:
+        return OPEN
+    rest = text.replace('""', "")
+    if '"' not in rest:
+        return OPEN
+    return CLOSE if rest.count('"') == 1 and rest[-1] == '"' else BAD
+
+
+class Lookahead:
+    """A line iterator that can take lines back after a failed look ahead."""
+
+    def __init__(self, lines: Iterable[RawLine]):
+        self._it = iter(lines)
+        self._back: deque[RawLine] = deque()
+
+    def __iter__(self) -> Lookahead:
+        return self
+
+    def __next__(self) -> RawLine:
+        if self._back:
+            return self._back.popleft()
+        return next(self._it)
+
+    def push(self, lines: list[RawLine]) -> None:
+        self._back.extendleft(reversed(lines))

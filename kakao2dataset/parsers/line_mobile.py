@@ -38,7 +38,6 @@ Rules (research §1.6):
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 
@@ -46,10 +45,15 @@ import regex
 
 from kakao2dataset.model import Message, MessageKind
 from kakao2dataset.parsers._line_common import (
+    BAD,
+    CLOSE,
+    OPEN,
     TIME,
+    Lookahead,
     clock,
     line_kind,
     make_date,
+    scan_quotes,
     unsent_by,
     weekday_fits,
 )
@@ -74,20 +78,8 @@ TITLE = regex.compile(
     r"|\[LINE\] .+"
 )
 SAVED = regex.compile(r"(?P<label>保存日時|Saved on|저장한 날짜)[：:] ?(?P<stamp>.+)")
-OPEN, CLOSE, BAD = 0, 1, 2
 MAX_QUOTED = 20_000  # lines one quoted text may span before we stop believing it
 HEADER_ZONE = 4
-
-
-def scan_quotes(text: str) -> int:
-    """Quote state of one line of a quoted text: ``OPEN`` (only doubled quotes), ``CLOSE`` (a
-    lone quote at the very end) or ``BAD`` (a lone quote elsewhere: not LINE's quoting)."""
-    if '"' not in text:
-        return OPEN
-    rest = text.replace('""', "")
-    if '"' not in rest:
-        return OPEN
-    return CLOSE if rest.count('"') == 1 and rest[-1] == '"' else BAD
 
 
 def en_day(m: regex.Match, order: str) -> date | None:
@@ -193,14 +185,14 @@ class _Reader:
         return datetime.combine(self.day, time(*hm)), m.end()
 
     def run(self, lines: Iterable[RawLine]) -> Iterator[Message]:
-        it = _Lookahead(lines)
+        it = Lookahead(lines)
         for line in it:
             yield from self._line(line, it)
         done = self.pending.finish()
         if done is not None:
             yield done
 
-    def _line(self, line: RawLine, it: _Lookahead) -> tuple[Message, ...]:
+    def _line(self, line: RawLine, it: Lookahead) -> tuple[Message, ...]:
         """The messages this line finishes (usually none)."""
         text = line.text
         if self.day is None:
@@ -245,7 +237,7 @@ class _Reader:
         done = self.pending.finish()
         return () if done is None else (done,)
 
-    def _record(self, line: RawLine, rest: str, ts: datetime, it: _Lookahead):
+    def _record(self, line: RawLine, rest: str, ts: datetime, it: Lookahead):
         self.last = ts
         sender, tab, body = rest.partition("\t")
         if not tab or not sender:
@@ -268,7 +260,7 @@ class _Reader:
         kind = MessageKind.DELETED if who else MessageKind.SYSTEM
         return Message(ts, who or "", text, kind, self.pending.source, line.number, line.number)
 
-    def _quoted(self, opener: RawLine, body: str, it: _Lookahead) -> tuple[str, int] | None:
+    def _quoted(self, opener: RawLine, body: str, it: Lookahead) -> tuple[str, int] | None:
         """Read a quoted multi-line text that ``opener`` may start (rules in the module
         docstring); None, with the lines put back, when it is a raw one-line text."""
         if scan_quotes(body[1:]) != OPEN:
@@ -285,8 +277,8 @@ class _Reader:
             if state == BAD or len(taken) >= MAX_QUOTED:
                 break
             after_lf = self.crlf and line.end == "\n"
-        else:
-            if taken:
+        else:  # end of file; only blank lines after a one-line text are no open quote
+            if any(line.text for line in taken):
                 return self._unclosed(opener, body, taken)
         it.push(taken)
         return None
@@ -313,22 +305,3 @@ class _Reader:
         for line in taken:
             self.acct.mark(line, LineClass.UNPARSED)
         return body, opener.number
-
-
-class _Lookahead:
-    """A line iterator that can take lines back after a failed look ahead."""
-
-    def __init__(self, lines: Iterable[RawLine]):
-        self._it = iter(lines)
-        self._back: deque[RawLine] = deque()
-
-    def __iter__(self) -> _Lookahead:
-        return self
-
-    def __next__(self) -> RawLine:
-        if self._back:
-            return self._back.popleft()
-        return next(self._it)
-
-    def push(self, lines: list[RawLine]) -> None:
-        self._back.extendleft(reversed(lines))
