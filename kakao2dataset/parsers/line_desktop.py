@@ -80,7 +80,8 @@ def learn_names(texts: Iterable[str]) -> list[str]:
     ...              "14:33 Bob yes", "14:34 Bob no"])
     ['Alice Kim', 'Bob']
     """
-    rests = [t[m.end():].split(" ") for t in texts if (m := RECORD.match(t))]
+    rests = [rest.split(" ") for t in texts if (m := RECORD.match(t))
+             and unsent_by(rest := t[m.end():]) is None]
     firsts = Counter(words[0] for words in rests if words[0])
     names = [_extend(first, [w for w in rests if w[0] == first]) for first in firsts]
     return sorted(names, key=len, reverse=True)
