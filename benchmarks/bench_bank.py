@@ -142,7 +142,9 @@ def main() -> None:
     ap.add_argument("--rank", type=int, default=8)
     ap.add_argument("--new-tokens", type=int, default=32)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=torch.get_num_threads())
+    # 1 thread by default: on a shared or busy machine, 2 OpenMP threads stall each other
+    # (measured 3-10x slower per step); pass --threads 2 on a quiet machine.
+    ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--vocab", type=int, default=32000, help="embedding rows (padded)")
     ap.add_argument("--quick", action="store_true", help="2 layers x 128, 1 repeat")
     ap.add_argument("--memory-child", nargs=2, metavar=("ROOT", "N"), help=argparse.SUPPRESS)
