@@ -99,11 +99,22 @@ def pick_token(logits, settings: SamplingSettings, generator, seen: Sequence[int
     return int(torch.multinomial(probs, 1, generator=generator))
 
 
-def _accepts_logits_to_keep(model) -> bool:
+def _forward_parameters(model) -> frozenset[str]:
+    """Keyword names the (base) model's ``forward`` accepts.
+
+    Checked rather than assumed because "any HF causal LM path works": architectures and
+    transformers releases differ (5.24 renamed ``past_key_values`` to ``cache`` for GPT-2 and
+    warns on the old name; other architectures still take the old one).
+    """
     import inspect
 
     inner = model.get_base_model() if hasattr(model, "get_base_model") else model
-    return "logits_to_keep" in inspect.signature(inner.forward).parameters
+    return frozenset(inspect.signature(inner.forward).parameters)
+
+
+def _cache_keyword(parameters: frozenset[str]) -> str:
+    """The name this model's forward uses for the KV cache, in and out."""
+    return "cache" if "cache" in parameters else "past_key_values"
 
 
 def decode_rows(
@@ -137,14 +148,16 @@ def decode_rows(
     finish: list[str | None] = [None] * n
     past = None
     extra = {} if adapter_names is None else {"adapter_names": list(adapter_names)}
-    if _accepts_logits_to_keep(model):  # the LM head only for the last position (long prompts)
+    parameters = _forward_parameters(model)
+    if "logits_to_keep" in parameters:  # the LM head only for the last position (long prompts)
         extra["logits_to_keep"] = 1
+    cache_kw = _cache_keyword(parameters)
     step_ids, step_pos = input_ids, positions
     with torch.inference_mode():
         for _step in range(max(s.max_new_tokens for s in settings)):
             out = model(input_ids=step_ids, attention_mask=mask, position_ids=step_pos,
-                        past_key_values=past, use_cache=True, **extra)
-            past, last = out.past_key_values, out.logits[:, -1, :]
+                        use_cache=True, **{cache_kw: past}, **extra)
+            past, last = getattr(out, cache_kw), out.logits[:, -1, :]
             next_ids = torch.full((n, 1), pad_id, dtype=torch.long)
             for i in range(n):
                 if finish[i] is not None:
