@@ -127,15 +127,20 @@ def _persona_generation(adapter: Path, slug: str) -> dict:
     return dict(block) if isinstance(block, dict) else {}
 
 
+MIXING_MODES = ("auto", "stacked", "peft")
+
+
 class PersonaBank:
     """One base model, many persona adapters; replies one at a time or as mixed batches."""
 
     def __init__(self, base_path: str | os.PathLike, *, max_prompt_tokens: int | None = None,
-                 max_turns: int | None = 32, dtype: str = "float32", mixing: str = "peft"):
-        """``mixing``: how a batch mixes personas. ``"peft"`` (default) passes
-        ``adapter_names`` to peft, which runs each adapter on its slice of the batch;
-        ``"stacked"`` gathers every row's LoRA weights and runs two batched matmuls per layer
-        (:class:`~finetune.generation.StackedLora`; faster with many personas per batch)."""
+                 max_turns: int | None = 32, dtype: str = "float32", mixing: str = "auto"):
+        """``mixing``: how a batch mixes personas. ``"peft"`` passes ``adapter_names`` to
+        peft, which runs each adapter on its slice of the batch; ``"stacked"`` gathers every
+        row's LoRA weights and runs two batched matmuls per layer
+        (:class:`~finetune.generation.StackedLora`; same logits, faster with many personas per
+        batch, plain LoRA only); ``"auto"`` (default) uses stacked when every loaded adapter is
+        plain LoRA and peft otherwise (see :attr:`mixing_in_use`)."""
         try:
             import torch
             from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -155,8 +160,8 @@ class PersonaBank:
         self.context_size = int(getattr(config, "max_position_embeddings", 1024) or 1024)
         self.max_prompt_tokens = max_prompt_tokens
         self.max_turns = max_turns
-        if mixing not in {"peft", "stacked"}:
-            raise ConfigError(f"mixing must be 'peft' or 'stacked', got {mixing!r}")
+        if mixing not in MIXING_MODES:
+            raise ConfigError(f"mixing must be one of {', '.join(MIXING_MODES)}, got {mixing!r}")
         self.mixing = mixing
         self.model = None  # the PeftModel wrapping base_model, created by the first load()
         self._stacked: StackedLora | None = None
@@ -335,16 +340,28 @@ class PersonaBank:
     def mixed(self, slugs: list[str]):
         """Yields the ``adapter_names`` to pass to forward (peft mixing), or None when the
         stacked path's hooks do the mixing."""
-        if self.mixing == "peft":
+        if self.mixing_in_use == "peft":
             yield list(slugs)
             return
-        if self._stacked is None:
-            self._stacked = StackedLora(self.model)
-            reason = self._stacked.unsupported_reason()
-            if reason:
-                raise ConfigError(f"mixing='stacked' is not possible: {reason}; use 'peft'")
         with self._stacked.rows(slugs):
             yield None
+
+    @property
+    def mixing_in_use(self) -> str:
+        """``"peft"`` or ``"stacked"``: what ``mixing`` resolves to for the loaded adapters
+        (decided again after every load/unload)."""
+        if self.mixing == "peft" or self.model is None:
+            return "peft"
+        if self._stacked is None:
+            stacked = StackedLora(self.model)
+            reason = stacked.unsupported_reason()
+            if reason is None:
+                self._stacked = stacked
+            elif self.mixing == "stacked":
+                raise ConfigError(f"mixing='stacked' is not possible: {reason}; use 'peft'")
+            else:
+                return "peft"
+        return "stacked"
 
     def _pad_id(self) -> int:
         pad = self.tokenizer.pad_token_id

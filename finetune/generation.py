@@ -250,7 +250,10 @@ class StackedLora:
                 Bt = (B[idx] * keep[:, None, None]).transpose(1, 2).contiguous()  # [rows, r, out]
 
                 def hook(_mod, args, out, At=At, Bt=Bt):
-                    return out + torch.bmm(torch.bmm(args[0], At), Bt)
+                    # peft keeps adapter weights in fp32 under a bf16/fp16 base
+                    # (autocast_adapter_dtype): compute in theirs, add in the layer's.
+                    delta = torch.bmm(torch.bmm(args[0].to(At.dtype), At), Bt)
+                    return out + delta.to(out.dtype)
 
                 hooks.append(layer.register_forward_hook(hook))
             try:

@@ -182,9 +182,10 @@ shared base. Listens on 127.0.0.1 unless --host says otherwise; use --api-key be
               help="How long a request waits for others to batch with.")
 @click.option("--max-tokens-limit", type=int, default=512, show_default=True,
               help="Largest max_tokens a request may ask for.")
-@click.option("--mixing", type=click.Choice(["peft", "stacked"]), default="peft",
-              show_default=True, help="How a batch mixes personas: peft's adapter_names, or "
-              "stacked LoRA matmuls (faster with many personas per batch; plain LoRA only).")
+@click.option("--mixing", type=click.Choice(["auto", "stacked", "peft"]), default="auto",
+              show_default=True, help="How a batch mixes personas: stacked LoRA matmuls (two "
+              "batched products per layer; plain LoRA only), peft's adapter_names (any adapter), "
+              "or auto: stacked when every adapter allows it, else peft.")
 def serve(personas_dir, slugs, host, port, api_key, max_batch_size, batch_window_ms,
           max_tokens_limit, mixing):
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 
 import pytest
 
@@ -30,9 +31,10 @@ def personas_dir(tmp_path_factory):
     return make_personas(tmp_path_factory.mktemp("bank") / "personas", slugs=("friend", "mom"))
 
 
-@pytest.fixture()
-def bank(personas_dir):
-    return PersonaBank.from_personas_dir(personas_dir)
+@pytest.fixture(params=["stacked", "peft"])
+def bank(personas_dir, request):
+    """Every bank test runs with both ways of mixing personas in one batch."""
+    return PersonaBank.from_personas_dir(personas_dir, mixing=request.param)
 
 
 def test_personas_differ(bank):
@@ -150,7 +152,7 @@ def test_persona_yaml_generation_overrides_k2d_json(personas_dir, tmp_path):
 
 def test_stacked_mixing_equals_peft_mixing(personas_dir):
     rows = [("friend", HIST_A), ("mom", HIST_B), ("friend", HIST_C), ("mom", HIST_A)]
-    peft_bank = PersonaBank.from_personas_dir(personas_dir)
+    peft_bank = PersonaBank.from_personas_dir(personas_dir, mixing="peft")
     stacked = PersonaBank.from_personas_dir(personas_dir, mixing="stacked")
     torch.testing.assert_close(stacked.next_token_logits(rows), peft_bank.next_token_logits(rows),
                                atol=1e-4, rtol=1e-4)
@@ -162,3 +164,37 @@ def test_stacked_mixing_equals_peft_mixing(personas_dir):
                                peft_bank.next_token_logits(rows[:1]), atol=1e-4, rtol=1e-4)
     # outside a batch the hooks are gone: the plain peft model is unchanged
     assert not any(m._forward_hooks for m in stacked.model.modules())
+
+
+def test_auto_mixing_stacks_plain_lora_and_falls_back_to_peft_for_dora(personas_dir, tmp_path):
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    from finetune.adapter import save_adapter
+    from finetune.trainer import lora_targets
+
+    bank = PersonaBank.from_personas_dir(personas_dir)  # mixing="auto"
+    assert bank.mixing_in_use == "stacked"
+    # A DoRA adapter on the same base: the stacked matmuls cannot express it.
+    base = AutoModelForCausalLM.from_pretrained(bank.base_path)
+    targets, conv1d = lora_targets(base)
+    config = LoraConfig(r=4, target_modules=targets, fan_in_fan_out=conv1d, use_dora=True,
+                        task_type="CAUSAL_LM")
+    with warnings.catch_warnings():  # peft 0.21 reads a property transformers 5 deprecated
+        warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing")
+        dora = get_peft_model(base, config)
+    meta = json.loads((personas_dir / "friend" / "adapter" / "k2d.json").read_text("utf-8"))
+    meta["persona"] = {"slug": "dora", "display_name": "Dora"}
+    save_adapter(dora, bank.tokenizer, tmp_path / "dora" / "adapter", meta)
+
+    rows = [("friend", HIST_A), ("mom", HIST_B)]
+    stacked_logits = bank.next_token_logits(rows)
+    bank.load("dora", tmp_path / "dora" / "adapter")
+    assert bank.mixing_in_use == "peft"
+    torch.testing.assert_close(bank.next_token_logits(rows), stacked_logits, atol=1e-4, rtol=1e-4)
+    bank.unload("dora")
+    assert bank.mixing_in_use == "stacked"
+    with pytest.raises(Exception, match="not possible"):
+        strict = PersonaBank.from_personas_dir(personas_dir, mixing="stacked")
+        strict.load("dora", tmp_path / "dora" / "adapter")
+        strict.next_token_logits(rows)
