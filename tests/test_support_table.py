@@ -36,3 +36,13 @@ def test_k2d_formats_prints_every_variant():
     assert result.exit_code == 0
     for row in support_rows():
         assert f"| {row['variant']} |" in result.output
+
+
+def test_readme_table_is_the_one_k2d_formats_prints():
+    """The README's table is pasted from ``k2d formats --markdown``; editing the data without
+    re-pasting it (or the other way round) fails here."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = CliRunner().invoke(main, ["formats", "--markdown"]).output.strip()
+    assert table in readme
