@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from kakao2dataset.reading import RawLine, TextSource, open_sources
 HEAD_LINES = 80
 DEFAULT_MAX_UNPARSED_RATIO = 0.001  # above this (and above MIN_UNPARSED) the run fails
 MIN_UNPARSED = 3
+_END = operator.itemgetter(2)  # RawLine.end
 
 
 def sniff_all(head: list[RawLine]) -> list[Sniff]:
@@ -79,19 +82,31 @@ class ParsedSource:
             )
 
     def _lines(self) -> Iterator[RawLine]:
-        counts: dict[str, int] = {}
-        seen, end = 0, "\n"
+        """The source's lines for the parser, counted a batch at a time (no Python code runs
+        between two lines of a batch)."""
+        return itertools.chain.from_iterable(self._counted_batches())
+
+    def _counted_batches(self) -> Iterator[Iterator[RawLine]]:
+        it: Iterator[RawLine] = iter(())
+        batch: list[RawLine] = []
         try:
-            for line in self.source.lines():
-                seen += 1
-                end = line.end
-                counts[end] = counts.get(end, 0) + 1
-                yield line
-        finally:  # also when the consumer stops early
-            self.accounting.lines_seen += seen
-            self.last_line_end = end
-            for key, count in counts.items():
-                self.newlines[key or "none"] += count
+            for batch in self.source.batches():
+                it = iter(batch)
+                yield it
+                self._count(batch)
+                batch = []
+        finally:  # also when the consumer stops early: only the lines it took
+            if batch:
+                self._count(batch[: len(batch) - operator.length_hint(it)])
+
+    def _count(self, batch: list[RawLine]) -> None:
+        if not batch:
+            return
+        self.accounting.lines_seen += len(batch)
+        self.last_line_end = batch[-1].end
+        ends = Counter(map(_END, batch))
+        for key, count in ends.items():
+            self.newlines[key or "none"] += count
 
     def check(self, lenient: bool = False, max_ratio: float = DEFAULT_MAX_UNPARSED_RATIO) -> list[str]:
         """Raise (or, lenient, return warnings) when lines could not be read."""

@@ -37,6 +37,11 @@ class LineClass(str, enum.Enum):
     BLANK = "blank"
     UNPARSED = "unparsed"
 
+    # Enum's own __hash__ is Python code (hash of the name); parsers count one class per input
+    # line in a Counter, so hash as the str value, in C (equal members already compare equal
+    # to their value: LineClass.BLANK == "blank").
+    __hash__ = str.__hash__
+
 
 @dataclass
 class LineAccounting:
