@@ -32,7 +32,7 @@ class _PcReader:
     """
 
     def __init__(self, source: str, options, accounting: LineAccounting):
-        self.source, self.mark = source, accounting.mark
+        self.source, self.mark, self.counts = source, accounting.mark, accounting.counts
         self.lang = options.get("lang", "ko")
         self.day_re, self.msg_re = LANGS[self.lang]["day"], LANGS[self.lang]["message"]
         self.blank_before_day = bool(options.get("blank_before_day", False))
@@ -65,19 +65,48 @@ class _PcReader:
             if not self._header(line):
                 self._first_line(line)
                 break
-        msg_match, on_message, on_other = self.msg_re.match, self._message_line, self._non_message
-        for line in lines:
-            text = line.text
-            if text[:1] == "[" and (match := msg_match(text)) is not None:
-                on_message(line, match, text)
-            else:
-                on_other(line, text)
-            if out:
-                yield from out
-                out.clear()
-        self._flush_blanks(layout=False)
-        self._end_message()
-        yield from out
+        msg_match, on_other, on_message = self.msg_re.match, self._non_message, self._stamped
+        known, kinds, source = self.known, self.kinds, self.source
+        confirmed = 0  # tentative lines confirmed on the fast path, marked MESSAGE at the end
+        try:
+            for line in lines:
+                text = line[1]
+                if text[:1] != "[" or (match := msg_match(text)) is None:
+                    on_other(line, text)
+                else:
+                    clock, speaker, tent = match[2], match[1], self.t_line
+                    if clock == self.last_clock and not self.dateless:
+                        stamp = self.last_stamp
+                    else:
+                        stamp = self._stamp(clock)
+                    if (stamp is None or tent is None or self.c_ts is None or self.blanks
+                            or speaker not in known or stamp < self.t_ts):
+                        on_message(line, stamp, speaker, text[match.end():])
+                    else:
+                        # The common case: a known speaker, time moving on. The current message
+                        # is done, the tentative one is confirmed, this line is the new
+                        # tentative one (what _message_stamped does, inlined: once per line).
+                        more = self.c_more
+                        done = self.c_text if more is None else "\n".join([self.c_text, *more])
+                        kind = kinds.get(done)
+                        out.append(Message(self.c_ts, self.c_speaker, done,
+                                           kind if kind is not None else self._kind(done),
+                                           source, self.c_first, self.c_last))
+                        confirmed += 1
+                        known.add(self.t_speaker)
+                        self.c_ts, self.c_speaker, self.c_text = self.t_ts, self.t_speaker, self.t_text
+                        self.c_first, self.c_last, self.c_more = tent[0], self.t_last, self.t_more
+                        self.t_line, self.t_ts, self.t_speaker = line, stamp, speaker
+                        self.t_text, self.t_last, self.t_more = text[match.end():], line[0], None
+                        self.last_ts = stamp
+                if out:
+                    yield from out
+                    out.clear()
+            self._flush_blanks(layout=False)
+            self._end_message()
+            yield from out
+        finally:
+            self.counts[LineClass.MESSAGE] += confirmed
 
     def _header(self, line: RawLine) -> bool:
         text = line.text.lstrip("\ufeff") if line.number == 1 else line.text
@@ -119,10 +148,12 @@ class _PcReader:
 
     # -- message lines ----------------------------------------------------------------------
     def _message_line(self, line: RawLine, match, text: str) -> None:
-        stamp = self._stamp(match[2])
+        self._stamped(line, self._stamp(match[2]), match[1], text[match.end():])
+
+    def _stamped(self, line: RawLine, stamp: datetime | None, speaker: str, body: str) -> None:
         if stamp is None:  # an impossible clock (오후 15:18): never guess, report
             return self.mark(line, LineClass.UNPARSED)
-        speaker, body, tent = match[1], text[match.end():], self.t_line
+        tent = self.t_line
         if (self.c_ts is not None and speaker in self.known and not self.blanks
                 and stamp >= (self.c_ts if tent is None else self.t_ts)):
             # The common case, inlined: a known speaker, time moving on: the tentative
@@ -228,13 +259,16 @@ class _PcReader:
     def _emit(self) -> None:
         text = self.c_text if self.c_more is None else "\n".join([self.c_text, *self.c_more])
         kind = self.kinds.get(text)
-        if kind is None:
-            kind = classify_kakao(text)
-            if len(text) <= 64 and len(self.kinds) < 65536:  # chat repeats short texts a lot
-                self.kinds[text] = kind
-        self.out.append(Message(self.c_ts, self.c_speaker, text, kind, self.source,
+        self.out.append(Message(self.c_ts, self.c_speaker, text,
+                                kind if kind is not None else self._kind(text), self.source,
                                 self.c_first, self.c_last))
         self.c_ts = None
+
+    def _kind(self, text: str) -> MessageKind:
+        kind = classify_kakao(text)
+        if len(text) <= 64 and len(self.kinds) < 65536:  # chat repeats short texts a lot
+            self.kinds[text] = kind
+        return kind
 
     def _end_message(self) -> None:
         if self.t_line is not None:
