@@ -164,15 +164,8 @@ class PendingMessage:
         timestamp, speaker, first, kind = self._head
         text = "\n".join(self._parts)
         self._head, self._parts = None, []
-        return Message(
-            timestamp=timestamp,
-            speaker=speaker,
-            text=text,
-            kind=kind or self.classify(text),
-            source=self.source,
-            first_line=first,
-            last_line=self._last_line,
-        )
+        return Message(timestamp, speaker, text, kind or self.classify(text), self.source, first,
+                       self._last_line)
 
 
 def placeholder_classifier(
