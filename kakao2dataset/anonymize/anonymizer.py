@@ -30,6 +30,7 @@ from kakao2dataset.anonymize.names import (
     speaker_variants,
 )
 from kakao2dataset.anonymize.normalize import Normalized, normalize
+from kakao2dataset.anonymize.repeats import RepeatCache
 from kakao2dataset.anonymize.secret import find_secret
 from kakao2dataset.anonymize.spans import Claims, Span
 from kakao2dataset.anonymize.split import MAX_CHAIN, forced_spans, tail
@@ -61,6 +62,8 @@ def _detectors_for(t: str) -> list:
 
 
 _DIGITS = "0123456789"
+# The only detectors that read the previous message (for cue words like 계좌 or 주문).
+_CONTEXT_DETECTORS = frozenset(NUMBER_DETECTORS)
 _SECRET_GATE = regex.compile(
     r"비번|비밀번호|패스워드|암호|인증|otp|pw|password|pin|도어락", regex.IGNORECASE
 )
@@ -98,6 +101,7 @@ class Anonymizer:
         self._deny_re = self._words(self.config.deny)
         protected = {*self.config.allow, *self._speaker_of}
         self._names = NameFinder(self.book, protected, kiwi=kiwi)
+        self._repeats = RepeatCache()
 
     # ----------------------------------------------------------------- public API
     def anonymize_text(self, text: str, context: str = "") -> str:
@@ -139,12 +143,31 @@ class Anonymizer:
             if self.trace is not None:
                 self.trace.append([])
             return text
+        repeat = self._repeats.get(text, self._book_version()) if not forced else None
+        if repeat is not None and self.trace is None:
+            out, kinds = repeat
+            self.counts.update(kinds)
+            self.flagged += any(k.startswith("GUARD_") for k in kinds)
+            return out
+        version = self._book_version()
         norm = normalize(text)
-        claims = self._claim(norm, normalize(context).text if context else "", forced)
-        out = self._replace(norm, claims)
-        return self._guard(out)
+        detectors = _detectors_for(norm.text)
+        cued = not _CONTEXT_DETECTORS.isdisjoint(detectors)
+        claims = self._claim(
+            norm, normalize(context).text if cued and context else "", forced, detectors
+        )
+        out, kinds = self._replace(norm, claims)
+        out, hits = self._guard(out)
+        kinds += [f"GUARD_{kind}" for kind in hits]
+        self.counts.update(kinds)
+        if not forced and not cued and self._book_version() == version:
+            self._repeats.put(text, version, (out, tuple(kinds)))
+        return out
 
-    def _claim(self, norm: Normalized, context: str, forced) -> Claims:
+    def _book_version(self) -> tuple[int, int]:
+        return len(self.book.index), len(self.book.surfaces)
+
+    def _claim(self, norm: Normalized, context: str, forced, detectors) -> Claims:
         t, claims, disabled = norm.text, Claims(), set(self.config.disabled)
         for pattern, kind in ((self._allow_re, "ALLOW"), (self._deny_re, "DENY")):
             if pattern is not None:
@@ -152,7 +175,7 @@ class Anonymizer:
                     claims.add(Span(m.start(), m.end(), kind, 1.0))
         for start, end, kind in forced:
             claims.add(Span(start, end, kind, 1.0))
-        for detect in _detectors_for(t):
+        for detect in detectors:
             for span in detect(t, context):
                 if span.kind not in disabled:
                     claims.add(span)
@@ -166,7 +189,7 @@ class Anonymizer:
                     claims.add(span)
         return claims
 
-    def _replace(self, norm: Normalized, claims: Claims) -> str:
+    def _replace(self, norm: Normalized, claims: Claims) -> tuple[str, list[str]]:
         pieces: list[tuple[int, int, str]] = []
         kinds: list[str] = []
         for span in sorted(claims.spans, key=lambda s: s.start):
@@ -179,7 +202,6 @@ class Anonymizer:
                 repl = self.config.placeholders["NAME"].format(n=n)
             else:
                 repl = span.placeholder or self.config.placeholders[span.kind]
-            self.counts[span.kind] += 1
             pieces.append((*norm.original_span(span.start, span.end), repl))
             kinds.append(span.kind)
         if self.trace is not None:
@@ -187,9 +209,9 @@ class Anonymizer:
         out = norm.original
         for start, end, repl in reversed(pieces):
             out = out[:start] + repl + out[end:]
-        return out
+        return out, kinds
 
-    def _guard(self, text: str) -> str:
+    def _guard(self, text: str) -> tuple[str, list[str]]:
         out, hits = guard(
             text,
             self._guard_names,
@@ -200,8 +222,7 @@ class Anonymizer:
         )
         if hits:
             self.flagged += 1
-            self.counts.update(f"GUARD_{kind}" for kind in hits)
-        return out
+        return out, hits
 
     def _guard_names(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Known names in the output: the speakers' forms anywhere, even inside a word (fail
