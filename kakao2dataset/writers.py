@@ -25,7 +25,8 @@ PAIR_FIELDS = (
 
 
 def pair_record(pair: TurnPair, tokens: SpeakerTokens = DEFAULT_TOKENS) -> dict:
-    """The canonical JSON form of a pair (see README "Pair schema")."""
+    """The canonical JSON form of a pair (see README "Pair schema"). Keep ``id``, ``session``
+    and ``split`` first: the pipeline assigns the split by patching the encoded line."""
     return {
         "id": pair.id,
         "session": pair.session,
@@ -42,8 +43,13 @@ def pair_record(pair: TurnPair, tokens: SpeakerTokens = DEFAULT_TOKENS) -> dict:
     }
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def dumps(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    """One compact JSON line, Korean unescaped (one shared encoder: ``json.dumps`` builds a new
+    one per call when given options)."""
+    return _ENCODER.encode(record)
 
 
 @contextlib.contextmanager
