@@ -118,7 +118,15 @@ class Anonymizer:
         continue in the next one, so numbers split over consecutive messages are caught."""
         window: list[Message] = []
         context = ""
+        cross = self.config.cross_message
         for message in messages:
+            if not window and not (cross and tail(message.text)):
+                # Nothing held back and no digit fragment at the end: a window of one, which
+                # can have no split number (most messages; skips the window bookkeeping).
+                text = self._process(message.text, context)
+                yield message if text == message.text else dataclasses.replace(message, text=text)
+                context = message.text
+                continue
             window.append(message)
             if self.config.cross_message and len(window) < MAX_CHAIN and tail(message.text):
                 continue
