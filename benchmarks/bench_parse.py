@@ -16,12 +16,19 @@ Rows per layout and size (every measurement in a fresh subprocess, so peak RSS i
 * ``ours: parse only``: :func:`kakao2dataset.exports.parse_sources` + ``messages()`` +
   ``check()`` (detection, decoding, line accounting, look-alike rules, kinds).
 * ``ours: full k2d parse``: :func:`kakao2dataset.pipeline.build_dataset` + ``write_dataset``
-  (two passes over the file, anonymizer, turns, pairs, split, manifest) — by default on the
+  (one or two passes over the file, anonymizer, turns, pairs, split, manifest) — by default on the
   sizes in ``--full-sizes`` (10 MB) only; the anonymizer dominates.
 * each installed peer that claims the layout (see ``benchmarks/_peers.py``), with a timeout.
 
+Message texts (``--text``): ``varied`` (default) composes them from a synthetic Korean/English
+vocabulary with third-party names, numbers, URLs and a realistic length spread
+(``benchmarks/_chat_text.py``; ~100k distinct texts per 10 MB), so the anonymizer's caches and
+the morphological analyzer work as on a real chat; ``phrases`` keeps the conversation
+generator's ~40 fixed phrases (the data of earlier reports, which flattered the full parse).
+
 MB = 10^6 bytes. The table goes to stdout and ``bench-out/bench_parse.md``; generated exports
-are cached in ``bench-out/parse-data/`` keyed by layout, size, seed and the renderer's source.
+are cached in ``bench-out/parse-data/`` keyed by layout, size, seed, text mode and the sources
+that render them.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ import hashlib
 import inspect
 import json
 import os
+import random
 import re
 import resource
 import subprocess
@@ -53,7 +61,11 @@ TIME_SQUEEZE = 20  # the generator's gaps average ~86 min; a 100 MB chat would s
 # paste is *future*-dated on that day — impossible in a real export — and swallows that day's
 # earlier messages; see the report in benchmarks/bench_parse_results.md.)
 START = datetime(2024, 6, 1, 22, 50)
-GEN_VERSION = 2  # bump when the generation scheme changes (part of the cache key)
+GEN_VERSION = 3  # bump when the generation scheme changes (part of the cache key)
+# ``varied``: text messages composed by benchmarks/_chat_text.py (tens of thousands of distinct
+# texts and words, names, numbers, URLs): what the anonymizer faces in a real chat. ``phrases``:
+# the conversation generator's ~40 fixed phrases (the old data; flatters the anonymizer's caches).
+TEXT_MODES = ("varied", "phrases")
 DEFAULT_VARIANTS = ("K1", "K2", "K3", "K4", "K5", "K6", "K7")
 BASELINE = "baseline (regex/line)"
 OURS = "ours: parse only"
@@ -90,7 +102,13 @@ def _fingerprint(variant: str) -> str:
 
     synthetic.variants()
     fn = synthetic._RENDERERS[variant]  # noqa: SLF001  (read-only look at the registry)
-    sources = [inspect.getsource(sys.modules[fn.__module__]), inspect.getsource(conversation)]
+    import _chat_text
+
+    sources = [
+        inspect.getsource(sys.modules[fn.__module__]),
+        inspect.getsource(conversation),
+        inspect.getsource(_chat_text),
+    ]
     return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:10]
 
 
@@ -109,16 +127,23 @@ def _squeezed(conv, start: datetime):
     return out
 
 
-def generate(variant: str, size_mb: float, seed: int, log=print) -> tuple[Path, dict]:
+def generate(
+    variant: str, size_mb: float, seed: int, log=print, text: str = "varied"
+) -> tuple[Path, dict]:
     """A synthetic export of ``variant`` of at least ``size_mb`` MB (cached): one long
-    monotonic conversation rendered chunk by chunk, so memory stays small.
+    monotonic conversation rendered chunk by chunk, so memory stays small. ``text`` is one of
+    ``TEXT_MODES``.
 
     Chunk *i > 0* is rendered together with the last message of chunk *i − 1*; the lines that
     rendering of that one message takes (header, day line, the message) are cut, so day lines,
     blank lines before them and header appear exactly as in a one-piece rendering."""
+    from _chat_text import vary
+
+    from kakao2dataset.model import MessageKind
     from kakao2dataset.synthetic import generate_conversation, render
 
-    key = f"{_tag(variant)}_{size_mb:g}MB_s{seed}_{_fingerprint(variant)}_g{GEN_VERSION}"
+    stem = f"{_tag(variant)}_{size_mb:g}MB_s{seed}_{text}"
+    key = f"{stem}_{_fingerprint(variant)}_g{GEN_VERSION}"
     meta_path = DATA / f"{key}.json"
     if meta_path.exists():
         meta = json.loads(meta_path.read_text())
@@ -126,21 +151,24 @@ def generate(variant: str, size_mb: float, seed: int, log=print) -> tuple[Path, 
         if path.exists() and path.stat().st_size == meta["bytes"]:
             return path, meta
     DATA.mkdir(parents=True, exist_ok=True)
-    for stale in DATA.glob(f"{_tag(variant)}_{size_mb:g}MB_s{seed}_*"):
+    for stale in DATA.glob(f"{stem}_*"):
         if not stale.name.endswith(".part"):
             stale.unlink(missing_ok=True)
-    log(f"generating {variant} {size_mb:g} MB (seed {seed}) …")
+    log(f"generating {variant} {size_mb:g} MB (seed {seed}, {text} text) …")
     started = time.perf_counter()
     target = int(size_mb * MB)
     suffix = Path(render(generate_conversation(seed, 2), variant).filename).suffix or ".txt"
     path = DATA / f"{key}{suffix}"
     partial = path.with_name(f"{path.name}.{os.getpid()}.part")  # concurrent runs: no mixing
     written, messages, chunk, prev, speakers = 0, 0, 0, None, None
+    distinct: set[str] = set()
     when = START
     with open(partial, "wb") as fh:
         while written < target:
             conv = generate_conversation(seed * 100_003 + chunk, CHUNK_MESSAGES, start=when)
             body = _squeezed(conv, when if prev is None else prev.timestamp)
+            if text == "varied":
+                body = vary(body, random.Random(f"{seed}/{chunk}"))
             speakers = conv.speakers
             if prev is None:
                 data = render(conv.with_messages(body), variant).data
@@ -154,6 +182,7 @@ def generate(variant: str, size_mb: float, seed: int, log=print) -> tuple[Path, 
             fh.write(data)
             written += len(data)
             messages += len(body)
+            distinct.update(m.text for m in body if m.kind is MessageKind.TEXT)
             prev, when, chunk = body[-1], body[-1].timestamp, chunk + 1
     meta = {
         "variant": variant,
@@ -163,6 +192,8 @@ def generate(variant: str, size_mb: float, seed: int, log=print) -> tuple[Path, 
         "speakers": list(speakers),
         "seed": seed,
         "size_mb": size_mb,
+        "text": text,
+        "distinct_texts": len(distinct),
         "generated_s": round(time.perf_counter() - started, 1),
     }
     os.replace(partial, path)
@@ -348,6 +379,12 @@ def render_goals(rows: list[dict]) -> str:
 
 # --------------------------------------------------------------------------- main
 
+_TEXT_NOTE = {
+    "varied": "text messages composed from a synthetic Korean/English vocabulary with names, "
+    "numbers and URLs, see benchmarks/_chat_text.py",
+    "phrases": "the conversation generator's ~40 fixed phrases; flatters the anonymizer",
+}
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
@@ -375,6 +412,13 @@ def main(argv: list[str] | None = None) -> int:
         help="1 MB files (full parse included): a smoke run of a few seconds",
     )
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument(
+        "--text",
+        choices=TEXT_MODES,
+        default="varied",
+        help="message texts: 'varied' (default; composed chat, tens of thousands of distinct "
+        "texts per 10 MB) or 'phrases' (the generator's ~40 fixed phrases, the old data)",
+    )
     ap.add_argument(
         "--timeout",
         type=float,
@@ -429,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     for variant in chosen:
         for size in sizes:
-            path, meta = generate(variant, size, args.seed, log)
+            path, meta = generate(variant, size, args.seed, log, args.text)
             persona = meta["speakers"][1]
             plan: list[tuple[str, str]] = []
             if variant in MESSAGE_LINE:
@@ -465,6 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     notes = [
         f"Command: `{command.strip()}` — {datetime.now():%Y-%m-%d %H:%M}, Python "
         f"{sys.version.split()[0]}, {os.cpu_count()} CPUs, {elapsed / 60:.1f} min.",
+        f"Text: {args.text} ({_TEXT_NOTE[args.text]}).",
         "MB = 10^6 bytes; peak RSS is the measuring subprocess's (interpreter and imports "
         "included); every row is a fresh process. Baseline: one stdlib `re` match of the "
         "layout's message-line regex per line, counting matches (look-alike lines inside "
