@@ -49,38 +49,46 @@ def build_pairs(
     turns: Iterable[Turn], persona: str, settings: PairSettings, stats: PairStats
 ) -> Iterator[TurnPair]:
     """Stream pairs for ``persona`` (a speaker name as in the turns). ``split`` is left as
-    ``"train"``; :func:`validation_cutoff` decides it once all sessions are known."""
-    history: deque[Turn] = deque(maxlen=settings.max_context_turns)
+    ``"train"``; :func:`validation_cutoff` decides it once all sessions are known.
+
+    The history holds each turn with its ``(role, text)`` context item, made once per turn: a
+    turn sits in up to ``max_context_turns`` contexts, and the same item object each time lets
+    writers cache what they render from it (see ``writers.PairEncoder``)."""
+    history: deque[tuple[Turn, tuple[str, str]]] = deque(maxlen=settings.max_context_turns)
     session = None
+    per_session = stats.pairs_per_session
     for turn in turns:
         if turn.session != session:
             history.clear()
             session = turn.session
-        if turn.speaker == persona:
-            pair = _pair(turn, list(history), persona, settings, stats)
+        is_persona = turn.speaker == persona
+        if is_persona and history:
+            pair = _pair(turn, history, settings, stats)
             if pair is not None:
                 stats.pairs += 1
-                stats.pairs_per_session[turn.session] = stats.pairs_per_session.get(turn.session, 0) + 1
+                per_session[session] = per_session.get(session, 0) + 1
                 yield pair
-        history.append(turn)
+        elif is_persona:
+            stats.dropped["no_user_turn_before"] += 1
+        history.append((turn, (PERSONA if is_persona else USER, turn.text)))
 
 
-def _pair(turn: Turn, history: list[Turn], persona: str, settings: PairSettings,
-          stats: PairStats) -> TurnPair | None:
+def _pair(turn: Turn, history, settings: PairSettings, stats: PairStats) -> TurnPair | None:
     context = _fit(history, settings.max_context_chars)
-    if not any(t.speaker != persona for t in context):
+    if not any(item[0] == USER for _, item in context):
         stats.dropped["no_user_turn_before"] += 1
         return None
-    if not settings.keep_media_responses and _ONLY_TAGS.fullmatch(turn.text):
+    text = turn.text
+    if not settings.keep_media_responses and "<" in text and _ONLY_TAGS.fullmatch(text):
         stats.dropped["media_only_response"] += 1
         return None
-    first = context[0]
+    first = context[0][0]
     return TurnPair(
         id=f"p{stats.pairs:07d}",
         session=turn.session,
         split="train",
-        context=tuple((PERSONA if t.speaker == persona else USER, t.text) for t in context),
-        response=turn.text,
+        context=tuple(item for _, item in context),
+        response=text,
         source=turn.source,
         first_line=first.first_line,
         last_line=turn.last_line,
@@ -89,15 +97,18 @@ def _pair(turn: Turn, history: list[Turn], persona: str, settings: PairSettings,
     )
 
 
-def _fit(history: list[Turn], max_chars: int) -> list[Turn]:
-    """Drop the oldest turns until the context fits; the latest turn always stays."""
+def _fit(history, max_chars: int) -> list:
+    """Drop the oldest turns until the context fits; the latest turn always stays.
+    ``history`` holds ``(turn, (role, text))`` entries, oldest first."""
     kept, size = [], 0
-    for turn in reversed(history):
-        if kept and size + len(turn.text) > max_chars:
+    for entry in reversed(history):
+        length = len(entry[1][1])
+        if kept and size + length > max_chars:
             break
-        kept.append(turn)
-        size += len(turn.text)
-    return kept[::-1]
+        kept.append(entry)
+        size += length
+    kept.reverse()
+    return kept
 
 
 def validation_cutoff(pairs_per_session: dict[int, int], fraction: float) -> int | None:

@@ -29,7 +29,7 @@ from kakao2dataset.pairs import PairSettings, PairStats, build_pairs, validation
 from kakao2dataset.speaker_roles import Roles, resolve_roles
 from kakao2dataset.speakers import DEFAULT_TOKENS
 from kakao2dataset.turns import TurnSettings, TurnStats, build_turns
-from kakao2dataset.writers import atomic_writer, dumps, pair_record, write_json, write_parquet
+from kakao2dataset.writers import PairEncoder, atomic_writer, write_json, write_parquet
 
 FORMAT_VERSION = 1
 # (source, messages, label) → messages: lets the CLI wrap each pass in a progress bar
@@ -139,6 +139,13 @@ def _messages(scans: list[InputScan], merged: list[Message] | None,
 def _select(messages: Iterable[Message], roles: Roles, drops: Counter) -> Iterator[Message]:
     """Canonical speaker names; other speakers of a group chat are dropped (counted)."""
     keep = {roles.persona, roles.user}
+    if not roles.aliases:  # the usual case: no renaming, only the filter
+        for m in messages:
+            if m.speaker in keep or m.kind is MessageKind.SYSTEM:
+                yield m
+            else:
+                drops["other_speaker"] += 1
+        return
     for m in messages:
         speaker = roles.aliases.get(m.speaker, m.speaker)
         if m.kind is not MessageKind.SYSTEM and speaker not in keep:
@@ -194,9 +201,9 @@ def build_dataset(inputs: list[Path], options: ParseOptions,
     spool = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (closed in _assign_split)
     sessions = array("l")  # one per record, so the split is assigned without re-reading JSON
     batch: list[str] = []
+    encode = PairEncoder().encode  # == dumps(pair_record(pair with the label as source))
     for pair in build_pairs(turns, roles.persona, options.pairs, pair_stats):
-        record = pair_record(replace(pair, source=labels.get(pair.source, pair.source)))
-        batch.append(dumps(record))
+        batch.append(encode(pair, labels.get(pair.source, pair.source)))
         sessions.append(pair.session)
         if len(batch) >= 1024:
             _spool_lines(spool, batch)
@@ -243,7 +250,7 @@ _VALIDATION = b'"split":"validation"'
 
 def _assign_split(spool, sessions: array, cutoff: int | None):
     """Copy the spooled records, marking sessions from ``cutoff`` on as validation. Records
-    start ``{"id":"p…","session":N,"split":"train"`` (see :func:`pair_record`), so the first
+    start ``{"id":"p…","session":N,"split":"train"`` (see :func:`~kakao2dataset.writers.pair_record`), so the first
     ``"split":"train"`` of a line is its split, ahead of any chat text: patching the bytes
     gives what decoding, editing and re-encoding the record would, at a fraction of the cost."""
     final = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (owned by Dataset)

@@ -81,11 +81,15 @@ def build_turns(
     current: list[Message] = []
     texts: list[str] = []
     session, last_time = 0, None
+    text_kind = MessageKind.TEXT
     for message in messages:
         stats.messages_in += 1
-        text = message_text(message, settings, stats)
-        if text is None:
-            continue
+        if message.kind is text_kind and message.text.strip():  # most messages: no bookkeeping
+            text = message.text
+        else:
+            text = message_text(message, settings, stats)
+            if text is None:
+                continue
         new_session = last_time is not None and message.timestamp - last_time > settings.session_gap
         continues = (
             current and not new_session and message.speaker == current[-1].speaker

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import IO
 
 from kakao2dataset.model import TurnPair
-from kakao2dataset.speakers import DEFAULT_TOKENS, SpeakerTokens, render_example, render_prompt
+from kakao2dataset.speakers import (
+    DEFAULT_TOKENS,
+    PERSONA,
+    ROLES,
+    SpeakerTokens,
+    render_example,
+    render_prompt,
+)
 
 PAIR_FIELDS = (
     "id", "session", "split", "context", "response", "prompt", "text",
@@ -50,6 +57,65 @@ def dumps(record: dict) -> str:
     """One compact JSON line, Korean unescaped (one shared encoder: ``json.dumps`` builds a new
     one per call when given options)."""
     return _ENCODER.encode(record)
+
+
+_STR = json.encoder.c_encode_basestring or json.encoder.py_encode_basestring  # what _ENCODER uses
+
+
+class PairEncoder:
+    """``encode(pair, source)`` == ``dumps(pair_record(replace(pair, source=source)))``, built
+    from strings encoded once per context turn.
+
+    Consecutive pairs of a session share most of their context (a sliding window), and each
+    context turn appears three times in a record (``context``, ``prompt``, ``text``). JSON
+    string escaping works character by character, so the encoding of a concatenation is the
+    concatenation of the encodings: each turn's pieces are encoded once, cached by its
+    ``(role, text)`` item, and joined. ``pair_record`` stays the reference form.
+
+    >>> from datetime import datetime
+    >>> t = datetime(2024, 1, 1, 9, 30)
+    >>> pair = TurnPair("p0000000", 0, "train", (("user", 'a "b"'),), "c", "x", 1, 2, t, t)
+    >>> PairEncoder().encode(pair, "y") == dumps(pair_record(pair).copy() | {"source": "y"})
+    True
+    """
+
+    def __init__(self, tokens: SpeakerTokens = DEFAULT_TOKENS, max_cached: int = 4096) -> None:
+        self.max_cached = max_cached
+        self._end = _STR(tokens.end_of_turn)[1:-1]
+        self._open = {role: _STR(tokens.for_role(role))[1:-1] for role in ROLES}
+        self._prompt_end = self._open[PERSONA] + '",'
+        self._items: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def _item(self, item: tuple[str, str]) -> tuple[str, str]:
+        """``(role, text)`` → (its ``context`` entry, its rendered turn), JSON-encoded."""
+        cached = self._items.get(item)
+        if cached is None:
+            if len(self._items) >= self.max_cached:
+                self._items.clear()
+            role, text = item
+            body = _STR(text)
+            cached = (
+                f'{{"role":{_STR(role)},"text":{body}}}',
+                self._open[role] + body[1:-1] + self._end,
+            )
+            self._items[item] = cached
+        return cached
+
+    def encode(self, pair: TurnPair, source: str) -> str:
+        items = [self._item(item) for item in pair.context]
+        rendered = "".join(piece for _, piece in items)
+        response = _STR(pair.response)
+        return "".join((
+            f'{{"id":{_STR(pair.id)},"session":{int.__repr__(pair.session)},'
+            f'"split":{_STR(pair.split)},"context":[',
+            ",".join(entry for entry, _ in items),
+            '],"response":', response, ',"prompt":"', rendered, self._prompt_end,
+            '"text":"', rendered, self._open[PERSONA], response[1:-1], self._end,
+            f'","source":{_STR(source)},"first_line":{int.__repr__(pair.first_line)},'
+            f'"last_line":{int.__repr__(pair.last_line)},'
+            f'"start":{_STR(pair.start.isoformat(timespec="seconds"))},'
+            f'"end":{_STR(pair.end.isoformat(timespec="seconds"))}}}',
+        ))
 
 
 @contextlib.contextmanager
