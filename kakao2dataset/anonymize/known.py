@@ -84,12 +84,24 @@ class FormIndex:
         self.forms: set[str] = set()
         self._pending: list[str] = []
         self._pattern: regex.Pattern | None = None
+        # The gate in front of the search (see :meth:`_may_hit`): first characters and first two
+        # characters of every form, native and Latin (lower-cased) apart.
+        self._native_first: set[str] = set()
+        self._native_heads: set[str] = set()
+        self._latin_first: set[str] = set()
+        self._latin_heads: set[str] = set()
 
     def add(self, form: str) -> None:
         form = form.lower() if form.isascii() else form
         if len(form) >= 2 and form not in self.forms:
             self.forms.add(form)
             self._pending.append(form)
+            if form.isascii():
+                self._latin_first.add(form[0])
+                self._latin_heads.add(form[:2])
+            else:
+                self._native_first.add(form[0])
+                self._native_heads.add(form[:2])
             if len(self._pending) > self.batch:
                 self.rebuild()
 
@@ -106,8 +118,27 @@ class FormIndex:
         self._pattern = regex.compile("|".join(parts)) if parts else None
         self._pending = []
 
+    def _may_hit(self, text: str) -> bool:
+        """False when no form can occur in ``text``: every hit starts with a form's first two
+        characters (native forms exactly; Latin ones in any case, so they are looked for in the
+        case-folded text, which covers what the case-insensitive pattern matches). Most chat
+        lines hold no known name, and this test costs far less than the search."""
+        if not self._native_first.isdisjoint(text):
+            heads = self._native_heads
+            for i in range(len(text) - 1):
+                if text[i : i + 2] in heads:
+                    return True
+        if self._latin_first:
+            folded = text.casefold()
+            if not self._latin_first.isdisjoint(folded):
+                heads = self._latin_heads
+                for i in range(len(folded) - 1):
+                    if folded[i : i + 2] in heads:
+                        return True
+        return False
+
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        if self._pattern is None and not self._pending:
+        if self._pattern is None and not self._pending or not self._may_hit(text):
             return []
         hits = []
         if self._pattern is not None:
