@@ -40,6 +40,17 @@ class RawLine(NamedTuple):
     end: str
 
 
+class Block(NamedTuple):
+    """A piece of a file's text made of whole lines: ``first`` is the number of its first
+    line, ``ends`` its counts of ``\\r\\n``, bare ``\\n`` and bare ``\\r`` line ends (see
+    :func:`line_ends`; counted once, as scanning a block is not free). Only the last block
+    of a file may end in a line without terminator."""
+
+    first: int
+    text: str
+    ends: tuple[int, int, int]
+
+
 @dataclass
 class TextSource:
     """One text file of an export (possibly a member of a zip archive)."""
@@ -49,6 +60,7 @@ class TextSource:
     encoding: str
     _open: Callable[[], BinaryIO] = field(repr=False)
     bytes_read: int = 0
+    block_bytes: int = BLOCK_BYTES  # tests make it tiny, so every construct meets a block end
 
     def lines(self) -> Iterator[RawLine]:
         """Stream the file's lines; memory does not grow with file size."""
@@ -58,12 +70,19 @@ class TextSource:
         """The file's lines in lists (about :data:`BLOCK_BYTES` of input each): decoding and
         splitting a block at a time costs a fraction of a per-line text reader, and lets a
         caller count line ends per batch. Memory does not grow with file size."""
+        for block in self.blocks():
+            yield split_lines(block.text, block.first)
+
+    def blocks(self) -> Iterator[Block]:
+        """The file's text in pieces of whole lines (about :data:`BLOCK_BYTES` of input each),
+        for readers that match a whole block with one regex. Only the last piece may end
+        without a line terminator."""
         decoder = codecs.getincrementaldecoder(self.encoding)(errors="strict")
         number, carry = 1, ""
         with self._open() as raw:
             self.bytes_read = 0
             while True:
-                data = raw.read(BLOCK_BYTES)
+                data = raw.read(self.block_bytes)
                 self.bytes_read += len(data)
                 try:
                     text = carry + decoder.decode(data, final=not data)
@@ -76,15 +95,15 @@ class TextSource:
                     ) from exc
                 if not data:
                     if text:
-                        yield split_lines(text, number)
+                        yield Block(number, text, line_ends(text))
                     return
                 # Cut after the last complete line end; a CR at the very end may be half a CRLF.
                 cut = max(text.rfind("\n"), text.rfind("\r", 0, len(text) - 1)) + 1
                 carry = text[cut:]
                 if cut:
-                    batch = split_lines(text[:cut], number)
-                    number += len(batch)
-                    yield batch
+                    block = Block(number, text[:cut], line_ends(text[:cut]))
+                    yield block
+                    number += sum(block.ends)
 
     def _first_bad_line(self) -> int | None:
         """Only on the error path: find the exact line (the strict decoder fails a whole
@@ -129,6 +148,17 @@ def split_lines(text: str, first: int) -> list[RawLine]:
     else:
         ends = itertools.chain(ends, ("",))
     return list(map(_new_line, zip(itertools.count(first), texts, ends)))
+
+
+def line_ends(text: str) -> tuple[int, int, int]:
+    r"""How many ``\r\n``, bare ``\n`` and bare ``\r`` line ends ``text`` holds (as
+    :func:`split_lines` splits it).
+
+    >>> line_ends("a\r\nb\nc\rd\n\r")
+    (1, 2, 2)
+    """
+    crlf = text.count("\r\n")
+    return crlf, text.count("\n") - crlf, text.count("\r") - crlf
 
 
 def detect_encoding(sample: bytes, name: str, at_eof: bool) -> str:

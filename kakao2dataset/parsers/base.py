@@ -23,7 +23,7 @@ from typing import ClassVar
 import regex
 
 from kakao2dataset.model import Message, MessageKind
-from kakao2dataset.reading import RawLine
+from kakao2dataset.reading import Block, RawLine, split_lines
 
 UNPARSED_SAMPLE = 20  # line numbers kept for the report
 
@@ -101,6 +101,15 @@ class Parser(ABC):
     @abstractmethod
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
         """Yield messages in file order; mark every line once in ``accounting``."""
+
+    #: True where :meth:`parse_blocks` matches whole blocks of text (a fast path for the
+    #: common lines); it must give exactly what :meth:`parse` gives on the same lines.
+    block_reader: ClassVar[bool] = False
+
+    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
+        """Like :meth:`parse`, from blocks of whole lines (see :class:`~kakao2dataset.reading.Block`)."""
+        lines = (line for block in blocks for line in split_lines(block.text, block.first))
+        return self.parse(lines, accounting)
 
 
 _REGISTRY: dict[str, type[Parser]] = {}

@@ -1,0 +1,184 @@
+"""The block-level fast paths of the readers against the line-by-line rules (the oracle).
+
+Readers that match whole decoded blocks with one regex (``Parser.block_reader``) must give the
+same messages, the same line accounting and the same warnings as the line-by-line state
+machine, for every synthetic variant, the golden files, and hand-made inputs that leave the
+fast path (multi-line messages, look-alike lines, day lines after blank lines, a third name,
+time going back), read with the normal block size and with tiny blocks (so that every
+construct also meets a block boundary).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kakao2dataset.exports import parse_sources
+from kakao2dataset.synthetic import generate_conversation, render, variants
+
+FIXTURES = Path(__file__).parent / "fixtures" / "exports"
+EXAMPLES = Path(__file__).parent.parent / "examples" / "formats"
+BLOCK_SIZES = (None, 7, 61, 256)  # None: the default (64 KiB)
+
+
+def _outcome(path: Path, fast: bool, block_bytes: int | None) -> list[tuple]:
+    """Everything a parse tells about a file: messages, line classes, warnings."""
+    out = []
+    for parsed in parse_sources(path):
+        parsed.fast = fast
+        if block_bytes is not None:
+            parsed.source.block_bytes = block_bytes
+        messages = [m.to_dict() for m in parsed.messages()]
+        acct = parsed.accounting
+        truncated_end = parsed.last_line_end == ""
+        out.append((parsed.sniff.variant, messages, acct.to_dict(), acct.unparsed_lines,
+                    acct.lines_seen, dict(parsed.newlines), parsed.last_line_end,
+                    acct.last_class if truncated_end else None, parsed.check(lenient=True)))
+    return out
+
+
+def _assert_same(path: Path, sizes=BLOCK_SIZES) -> None:
+    expected = _outcome(path, fast=False, block_bytes=None)
+    for size in sizes:
+        assert _outcome(path, fast=True, block_bytes=size) == expected, f"block size {size}"
+    assert _outcome(path, fast=False, block_bytes=7) == expected  # the seam itself
+
+
+@pytest.mark.parametrize("variant", variants())
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_synthetic_exports_read_the_same_on_the_fast_path(variant, seed, tmp_path):
+    rendered = render(generate_conversation(seed, 120), variant)
+    path = tmp_path / Path(rendered.filename).name
+    path.write_bytes(rendered.data)
+    _assert_same(path)
+
+
+EXPORTS = sorted(p for p in [*FIXTURES.glob("*"), *EXAMPLES.glob("*")]
+                 if p.suffix.lower() in (".txt", ".csv", ".zip"))
+
+
+@pytest.mark.parametrize("path", EXPORTS, ids=lambda p: p.name)
+def test_golden_files_read_the_same_on_the_fast_path(path):
+    _assert_same(path)
+
+
+PC_HEAD = ["김민지 님과 카카오톡 대화", "저장한 날짜 : 2024-01-06 10:00:00", "",
+           "--------------- 2024년 1월 5일 금요일 ---------------"]
+PC_BODY = [
+    "[이준호] [오후 2:00] 안녕", "[김민지] [오후 2:01] 응", "[이준호] [오후 2:01] 여러 줄",
+    "둘째 줄", "[최수아] [오후 2:01] 셋째 이름 (텍스트)", "[김민지] 님과 카카오톡 대화", "김민지 님과 카카오톡 대화",
+    "저장한 날짜 : 2024-01-06 10:00:00", "[김민지] [오후 2:02] 다음", "",
+    "[이준호] [오후 2:02]", "[이준호] [오후 2:02] ", "[이준호] [오후 2:03]x",
+    "[최수아] [오후 2:04] 붙여넣은 줄?", "[이준호] [오전 12:05] 과거 줄",
+    "[김민지] [오후 2:05] 미래", "[이준호] [오후 11:59] 미래에서 온 줄",
+    "[김민지] [오후 2:06] 다시", "[이 준]호] [오후 2:07] 괄호 이름", "[A] [B] [오후 2:07] x",
+    "[김민지] [오후 15:18] 불가능한 시각", "[김민지] [오후 2:08] ㅋㅋ", "",
+    "", "--------------- 2024년 1월 4일 목요일 ---------------",
+    "[이준호] [오후 2:08] 사진", "--------------- 2024년 1월 6일 토요일 ---------------",
+    "[이준호] [오전 12:00] 자정", "[김민지] [오전 12:00] 자정 둘", "[김민지] [오전 12:30] 셋",
+    "이준호님이 나갔습니다.", "[김민지] [오전 12:31] 넷", "",
+    "--------------- 2024년 1월 7일 일요일 ---------------", "[최수아] [오전 1:00] 또 나",
+    "[김민지] [오전 1:01] 다섯", "[김민지] [오전 1:01] ---", "[김민지] [오전 1:02] 마지막",
+]
+
+
+PC_SYSTEM = "이준호님이 나갔습니다."  # the sniffer reads a chat with one as a group
+
+
+def _one_to_one(lines: list[str]) -> list[str]:
+    """The lines without what makes the sniffer call the chat a group (a system line, a third
+    name on two lines), so the third-name rule applies."""
+    thirds = iter(["최수아", "박서준", "정하늘"])
+    return [line.replace("[최수아]", f"[{next(thirds)}]") if "[최수아]" in line else line
+            for line in lines if line != PC_SYSTEM]
+
+
+@pytest.mark.parametrize("end", ["\r\n", "\n", "mixed"])
+@pytest.mark.parametrize("final", [True, False])
+@pytest.mark.parametrize("head", ["K1", "K1'", "K1h"])
+@pytest.mark.parametrize("group", [True, False])
+def test_tricky_pc_lines_read_the_same_on_the_fast_path(tmp_path, end, final, head, group):
+    lines = {"K1": PC_HEAD, "K1'": ["X with KakaoTalk Chats", "Date Saved : 2024-01-06 10:00:00",
+                                    "", PC_HEAD[3]], "K1h": PC_HEAD[3:]}[head] + PC_BODY
+    lines = lines if group else _one_to_one(lines)
+    if end == "mixed":  # bare CR / LF inside a CRLF file
+        text = "\r\n".join(lines[:12]) + "\r\n" + "\r".join(lines[12:20]) + "\n" + "\n".join(lines[20:])
+    else:
+        text = end.join(lines)
+    path = tmp_path / "KakaoTalk_20240106_1000_00_123.txt"
+    path.write_bytes((text + ("\r\n" if final else "")).encode("utf-8"))
+    _assert_same(path)
+
+
+def test_every_block_boundary_in_pc_lines_reads_the_same(tmp_path):
+    """A block may end after any line: state handed between the fast path and the rules
+    (a name learned from a tentative line, say) must survive each of them."""
+    path = tmp_path / "KakaoTalk_20240106_1000_00_123.txt"
+    lines = _one_to_one(PC_HEAD + PC_BODY)
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    _assert_same(path, sizes=range(8, 400, 3))
+
+
+MOBILE = {
+    "K4": (["김민지 님과 카카오톡 대화", "저장한 날짜 : 2024년 1월 6일 오전 10:00", "", ""],
+           "2024년 1월 {d}일", "2024년 1월 {d}일 {clock}", None),
+    "K6": (["Talk_2024.1.6 10:00-1.txt", "저장한 날짜 : 2024. 1. 6. 오전 10:00", "", ""],
+           "2024. 1. {d}.", "2024년 1월 {d}일 {wd}요일", "금토일"),
+}
+
+
+def _mobile_lines(variant: str) -> list[tuple[str, str]]:
+    """(text, end) pairs: records of days 5-7, with look-alikes, blank lines before day lines,
+    system lines, several " : " and an impossible clock."""
+    head, stamp, day, weekdays = MOBILE[variant]
+    out = [(text, "\r\n") for text in head]
+
+    def day_line(d: int, clock: str) -> str:
+        return day.format(d=d, clock=clock, wd=weekdays[d - 5] if weekdays else "")
+
+    def rec(d: int, clock: str, rest: str, end: str = "\r\n") -> None:
+        out.append((f"{stamp.format(d=d)} {clock}, {rest}", end))
+
+    out.append((day_line(5, "오후 2:00"), "\r\n"))
+    rec(5, "오후 2:00", "김민지 : 안녕")
+    rec(5, "오후 2:00", "이준호 : 응")
+    rec(5, "오후 2:01", "이준호 : 여러 줄", "\n")
+    out.append(("둘째 줄", "\n"))
+    rec(5, "오후 2:01", "김민지 : 붙여넣은 줄", "\n")
+    out.append(("", "\r\n"))
+    rec(5, "오후 2:02", "김민지 : 회의 : 2시")
+    rec(5, "오후 2:02", "A : B : 이름에 콜론")
+    rec(5, "오전 1:00", "김민지 : 과거 줄")
+    rec(5, "오후 15:18", "김민지 : 불가능")
+    rec(5, "오후 2:03", "이준호님이 나갔습니다.")
+    out.append((f"{stamp.format(d=5)} 오후 2:03: 김민지님이 최수아님을 초대했습니다.", "\r\n"))
+    rec(5, "오후 2:04", "최수아 : 새 이름")
+    rec(5, "오후 2:04", "최수아 : ")
+    out += [("", "\r\n"), ("", "\r\n"), (day_line(4, "오전 9:00"), "\r\n")]
+    rec(5, "오후 2:05", "김민지 : 앞 날짜 줄 다음")
+    out += [("", "\r\n"), ("", "\r\n"), (day_line(6, "오전 12:00"), "\r\n")]
+    rec(6, "오전 12:00", "이준호 : 자정")
+    rec(6, "오전 12:00", "김민지 : 자정 둘")
+    rec(6, "오전 12:05", "김민지 : 셋")
+    rec(5, "오후 11:00", "이준호 : 어제 시각")
+    out += [("", "\r\n"), (day_line(7, "오전 1:00"), "\r\n")]
+    rec(7, "오전 1:00", "김민지 : 넷")
+    rec(7, "오전 1:01", "김민지 : 다섯")
+    rec(7, "오전 1:01", "이준호 : 마지막")
+    return out
+
+
+@pytest.mark.parametrize("variant", ["K4", "K6"])
+@pytest.mark.parametrize("ends", ["as is", "\r\n", "\n"])
+@pytest.mark.parametrize("final", [True, False])
+def test_tricky_mobile_lines_read_the_same_on_the_fast_path(tmp_path, variant, ends, final):
+    lines = _mobile_lines(variant)
+    if ends != "as is":
+        lines = [(text, ends) for text, _ in lines]
+    text = "".join(t + e for t, e in lines)
+    if not final:
+        text = text.rstrip("\r\n")
+    path = tmp_path / ("KakaoTalkChats.txt" if variant == "K4" else "Talk_2024.1.6 10:00-1.txt")
+    path.write_bytes(text.encode("utf-8"))
+    _assert_same(path)
