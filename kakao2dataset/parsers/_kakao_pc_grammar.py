@@ -15,12 +15,15 @@ TITLE_EN = regex.compile(r"^(?P<title>.*) with KakaoTalk Chats$")
 SAVED = regex.compile(r"^(?:저장한 날짜|Date Saved) : \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 WEEKDAYS_KO = "월화수목금토일"
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CLOCK_KO = r"(?:오전|오후) \d{1,2}:\d{2}"  # the clock text of a message line
+CLOCK_EN = r"\d{1,2}:\d{2} (?:AM|PM)"
 LANGS = {
     "ko": {
         "day": regex.compile(
             r"^-{3,} (?P<y>\d{4})년 (?P<mo>\d{1,2})월 (?P<d>\d{1,2})일 (?P<wd>[월화수목금토일])요일 -{3,}$"
         ),
-        "message": re.compile(r"\[(.+?)\] \[((?:오전|오후) \d{1,2}:\d{2})\](?: |$)"),
+        "clock": CLOCK_KO,
+        "message": re.compile(rf"\[(.+?)\] \[({CLOCK_KO})\](?: |$)"),
         "system": [
             regex.compile(r"^.+님이 (?:들어왔습니다|나갔습니다|방장이 되었습니다)\.$"),
             regex.compile(r"^.+님이 .+님을 초대(?:하였|했)습니다\.$"),
@@ -32,7 +35,8 @@ LANGS = {
             rf"^-{{3,}} (?P<wd>[A-Z][a-z]+), (?P<mo>{MONTH_PATTERN}) (?P<d>\d{{1,2}}), "
             r"(?P<y>\d{4}) -{3,}$"
         ),
-        "message": re.compile(r"\[(.+?)\] \[(\d{1,2}:\d{2} (?:AM|PM))\](?: |$)"),
+        "clock": CLOCK_EN,
+        "message": re.compile(rf"\[(.+?)\] \[({CLOCK_EN})\](?: |$)"),
         "system": [
             regex.compile(r"^.+ (?:joined|left) this chatroom\.$"),
             regex.compile(r"^.+ invited .+\.$"),

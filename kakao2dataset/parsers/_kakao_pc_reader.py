@@ -108,6 +108,14 @@ class _PcReader:
         finally:
             self.counts[LineClass.MESSAGE] += confirmed
 
+    def _line(self, line: RawLine) -> None:
+        """One line after the first, by the rules (what ``run``'s loop does for it)."""
+        text = line[1]
+        if text[:1] != "[" or (match := self.msg_re.match(text)) is None:
+            self._non_message(line, text)
+        else:
+            self._message_line(line, match, text)
+
     def _header(self, line: RawLine) -> bool:
         text = line.text.lstrip("\ufeff") if line.number == 1 else line.text
         if line.number <= 2 and (_title(text) or SAVED.match(text)):
