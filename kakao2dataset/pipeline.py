@@ -6,8 +6,8 @@ Flow (each stage its own module)::
 
 One large input is streamed twice (a first pass learns the speakers the anonymizer must know
 about; the second does the work), so memory does not grow with the export; an input up to
-``KEEP_IN_MEMORY_BYTES`` keeps its messages from the first pass instead (no second parse, no
-"Pairing" progress bar). Several inputs of the same
+``KEEP_IN_MEMORY_BYTES`` keeps its messages from the first pass instead (no second parse; the
+"Pairing" progress bar then follows the kept list). Several inputs of the same
 chat are merged in memory, dropping the overlap of re-exports.
 """
 
@@ -125,10 +125,31 @@ def merge_overlap(sources: list[list[Message]], stats: Counter) -> list[Message]
     return merged
 
 
+class _KeptProgress:
+    """Stands in for a single input's source when its messages were kept from the first pass:
+    ``bytes_read`` follows the position in the kept list, so the "Pairing" bar still moves."""
+
+    def __init__(self, source, total: int) -> None:
+        self.name, self.size, self.total, self.position = source.name, source.size, total, 0
+
+    @property
+    def bytes_read(self) -> int:
+        return self.size * self.position // max(self.total, 1)
+
+    def track(self, messages: list[Message]) -> Iterator[Message]:
+        for position, message in enumerate(messages, start=1):
+            self.position = position
+            yield message
+
+
 def _messages(scans: list[InputScan], merged: list[Message] | None,
               progress: Progress = None) -> Iterator[Message]:
     if merged is not None:
-        yield from merged
+        if progress is None or len(scans) != 1:
+            yield from merged
+            return
+        meter = _KeptProgress(scans[0].parsed.source, len(merged))
+        yield from progress(meter, meter.track(merged), "Pairing")
         return
     for scan in scans:  # second pass over the single input
         fresh = ParsedSource(scan.parsed.source, scan.parsed.sniff)

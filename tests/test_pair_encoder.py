@@ -1,0 +1,95 @@
+"""The fast paths of ``k2d parse`` give exactly what the plain forms give: PairEncoder vs
+``dumps(pair_record(...))``, the FormIndex gate vs the search without it, a kept input's
+"Pairing" progress."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from datetime import datetime, timedelta
+
+from kakao2dataset.anonymize.known import FormIndex
+from kakao2dataset.model import Message, MessageKind, TurnPair
+from kakao2dataset.pairs import PairSettings, PairStats, build_pairs
+from kakao2dataset.pipeline import ParseOptions, build_dataset
+from kakao2dataset.synthetic import render
+from kakao2dataset.synthetic.conversation import generate_persona_chat
+from kakao2dataset.turns import TurnSettings, TurnStats, build_turns
+from kakao2dataset.writers import PairEncoder, dumps, pair_record
+
+TRICKY = ['a "quoted" word', "back\\slash", "tab\tand\nnewline", "ctrl\x01\x1f", "밥 먹었어?",
+          "emoji 😂👍", "</script>", "\u2028line sep", "", " ", "<photo>", "ｆｕｌｌ"]
+
+
+def _messages(seed: int, n: int = 400) -> list[Message]:
+    rng, t = random.Random(seed), datetime(2024, 1, 1, 9, 0)
+    out = []
+    for i in range(n):
+        t += timedelta(minutes=rng.choice([0, 1, 3, 15, 400]))
+        text = " ".join(rng.choice(TRICKY) for _ in range(rng.randint(1, 3)))
+        out.append(Message(t, rng.choice("AB"), text, MessageKind.TEXT, "chat.txt", i + 1, i + 1))
+    return out
+
+
+def test_pair_encoder_equals_the_reference_record_encoding():
+    encoder = PairEncoder(max_cached=5)  # small: the cache is cleared along the way too
+    for seed in range(5):
+        turns = build_turns(_messages(seed), TurnSettings(), TurnStats())
+        pairs = list(build_pairs(turns, "B", PairSettings(max_context_turns=4,
+                                                          max_context_chars=60), PairStats()))
+        assert pairs
+        for pair in pairs:
+            expected = dumps(pair_record(dataclasses.replace(pair, source="label 😂.txt")))
+            assert encoder.encode(pair, "label 😂.txt") == expected
+
+
+def test_pair_encoder_on_a_hand_made_pair():
+    t = datetime(2024, 1, 1, 9, 30, 15)
+    pair = TurnPair("p0000007", 3, "train", (("user", "a\nb"), ("persona", '"c"')), "d\te", "x",
+                    1, 9, t, t + timedelta(seconds=5))
+    assert PairEncoder().encode(pair, "s") == dumps(pair_record(dataclasses.replace(pair, source="s")))
+
+
+def _search_without_gate(index: FormIndex, text: str):
+    saved = index._may_hit  # noqa: SLF001
+    index._may_hit = lambda _text: True  # noqa: SLF001
+    try:
+        return index.find(text)
+    finally:
+        index._may_hit = saved  # noqa: SLF001
+
+
+def test_form_index_gate_never_hides_a_hit():
+    for anywhere in (False, True):
+        index = FormIndex(anywhere=anywhere, batch=3)
+        texts = ["혜인이가 왔어", "주혜인", "EMILY랑", "emily", "ｅｍｉｌｙ", "\u212aate", "ſam",
+                 "Sam and Kate", "그냥 밥", "민지 민지야", "xkate", "지호랑 Sam"]
+        for form in ["혜인", "Emily", "kate", "Sam", "민지", "지호", "Tom", "호랑"]:
+            index.add(form)
+            for text in texts:
+                assert index.find(text) == _search_without_gate(index, text), (form, text)
+        index.rebuild()
+        for text in texts:
+            assert index.find(text) == _search_without_gate(index, text), text
+
+
+def test_message_fields_are_what_the_anonymizer_rebuilds():
+    # anonymizer._with_text builds Message positionally; a new field must be added there too
+    names = tuple(f.name for f in dataclasses.fields(Message))
+    assert names == ("timestamp", "speaker", "text", "kind", "source", "first_line", "last_line")
+
+
+def test_a_kept_single_input_still_reports_pairing_progress(tmp_path):
+    conv = generate_persona_chat(seed=3, sessions=12)
+    path = tmp_path / "chat.txt"
+    path.write_bytes(render(conv, "K1").data)
+    seen = []
+
+    def progress(source, messages, label):
+        for message in messages:
+            yield message
+        seen.append((label, source.bytes_read, source.size))
+
+    build_dataset([path], ParseOptions(persona_speaker=conv.other), progress=progress)
+    assert [label for label, _, _ in seen] == ["Scanning", "Pairing"]
+    assert seen[1][1] == seen[1][2] == path.stat().st_size  # the bar ends full
