@@ -13,8 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kakao2dataset.exports import parse_sources
+from kakao2dataset.model import MessageKind
 from kakao2dataset.synthetic import generate_conversation, render, variants
 
 FIXTURES = Path(__file__).parent / "fixtures" / "exports"
@@ -182,3 +185,46 @@ def test_tricky_mobile_lines_read_the_same_on_the_fast_path(tmp_path, variant, e
     path = tmp_path / ("KakaoTalkChats.txt" if variant == "K4" else "Talk_2024.1.6 10:00-1.txt")
     path.write_bytes(text.encode("utf-8"))
     _assert_same(path)
+
+
+# -- the placeholder gate: a necessary condition, so classifying with it changes nothing ----
+def _ungated(exact, prefixes, patterns):
+    """The classifier's rules without the gate (the definition)."""
+    def classify(text):
+        stripped = text.strip()
+        if stripped in exact:
+            return exact[stripped]
+        for prefix, kind in prefixes.items():
+            if stripped.startswith(prefix):
+                return kind
+        for pattern, kind in patterns:
+            if pattern.fullmatch(stripped):
+                return kind
+        return MessageKind.TEXT
+    return classify
+
+
+def _tables():
+    from kakao2dataset.parsers import _kakao_kinds as kakao
+    from kakao2dataset.parsers import _kakao_mobile as mobile
+    from kakao2dataset.parsers import _line_common as line
+
+    yield kakao.classify_kakao, kakao.EXACT, kakao.PREFIXES, kakao.PATTERNS
+    yield mobile.kakao_kind, kakao.EXACT, kakao.PREFIXES, kakao.PATTERNS  # the fast path's gate
+    yield line.line_kind, line.EXACT, line.PREFIXES, line.PATTERNS
+
+
+SPACES = ["", " ", "  ", "\t", "\u3000", "\u00a0", "\x1c", "\u200b", "\n"]
+
+
+@given(st.sampled_from(SPACES), st.text(alphabet="사진 3장Photos0123456789보이스톡페:/httpsx.y파일File", max_size=12),
+       st.sampled_from(SPACES))
+@settings(max_examples=400, deadline=None)
+def test_the_placeholder_gate_changes_no_kind(before, middle, after):
+    for classify, exact, prefixes, patterns in _tables():
+        reference = _ungated(exact, prefixes, patterns)
+        for core in [middle, *exact, *(p + middle for p in prefixes), "사진 12장", "3 Photos",
+                     "[Photo]", "[写真]", "Photo", "[Sticker]",
+                     "보이스톡 1:02", "페이스톡 부재중", "https://x.y/z", "사진 찍었어"]:
+            text = before + core + after
+            assert classify(text) is reference(text), repr(text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import regex
 
 from kakao2dataset.model import MessageKind
-from kakao2dataset.parsers.base import placeholder_classifier
+from kakao2dataset.parsers.base import placeholder_classifier, placeholder_gate
 
 EXACT = {
     "사진": MessageKind.PHOTO, "Photo": MessageKind.PHOTO, "photo": MessageKind.PHOTO,
@@ -33,6 +33,7 @@ PATTERNS = [
 ]
 
 classify_kakao = placeholder_classifier(EXACT, PREFIXES, PATTERNS)
+maybe_placeholder = placeholder_gate(EXACT, PREFIXES, PATTERNS)  # None: certainly TEXT
 
 # The exporting user as older mobile exports name them (mapped to "me" by the pipeline).
 SELF_NAMES = ("회원님", "you", "You")

@@ -25,13 +25,16 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import timedelta
 
-from kakao2dataset.model import Message
+from kakao2dataset.model import Message, MessageKind
+from kakao2dataset.parsers._kakao_kinds import maybe_placeholder
 from kakao2dataset.parsers._kakao_pc_grammar import LANGS, _clock
 from kakao2dataset.parsers._kakao_pc_reader import _MISSING, _PcReader
 from kakao2dataset.parsers.base import LineClass
 from kakao2dataset.reading import Block, RawLine, split_lines
+
+TEXT = MessageKind.TEXT
 
 
 def _rows_pattern(clock: str, nl: str) -> re.Pattern:
@@ -47,8 +50,6 @@ class _PcBlockReader(_PcReader):
         clock = LANGS[self.lang]["clock"]
         self.rows = {nl: _rows_pattern(clock, nl).findall for nl in ("\r\n", "\n")}
         self.system_tail = LANGS[self.lang]["system_tail"]
-        self.stamps: dict[str, datetime] = {}  # see _day_stamps
-        self.stamps_base: datetime | None = None
 
     def run_blocks(self, blocks: Iterable[Block]) -> Iterator[Message]:
         """The messages, a block's worth at a time chained in C (no Python frame per
@@ -85,35 +86,45 @@ class _PcBlockReader(_PcReader):
         tentative line read here is ``t_line is None`` with ``t_num`` set, and becomes a
         RawLine only when the rules need it (:meth:`_save`). ``ready``: a current and a
         tentative message and no held blank lines, as after every line read here."""
-        known, kinds, kind_of, append = self.known, self.kinds, self._kind, self.out.append
+        known, kind_of, append, deltas = self.known, self._kind, self.out.append, self.clocks
         source, tail, bbd = self.source, self.system_tail, self.blank_before_day
         confirmed = more = 0
         (c_ts, c_speaker, c_text, c_first, c_last, c_more, t_line, t_num, t_ts, t_speaker,
-         t_text, t_last, t_more, last_ts, blanks) = self._load()
+         t_text, t_last, t_more, last_ts, blanks, base) = self._load()
         ready = bool(t_num and c_ts is not None and not blanks)
-        stamps = self._day_stamps()
         t_clock = t_sp = ""
         for speaker, clock, sp, body, other, unended in rows:
             if speaker:
-                stamp = stamps.get(clock)
-                if stamp is None:
-                    stamp = self._new_clock(clock)
-                if ready and stamp is not None and speaker in known and stamp >= t_ts:
-                    # A known speaker, time moving on: the current message is done, the
-                    # tentative one confirmed, this line the new tentative one.
-                    done = c_text if c_more is None else "\n".join([c_text, *c_more])
-                    append(Message(c_ts, c_speaker, done, kinds.get(done) or kind_of(done),
-                                   source, c_first, c_last))
-                    confirmed += 1
-                    if t_line is not None:  # a tentative line from the rules: maybe a new name
-                        known.add(t_speaker)
-                    c_ts, c_speaker, c_text, c_first, c_last, c_more = (
-                        t_ts, t_speaker, t_text, t_num, t_last, t_more)
-                    t_line, t_num, t_ts, t_speaker, t_text, t_last, t_more = (
-                        None, number, stamp, speaker, body, number, None)
-                    t_clock, t_sp, last_ts = clock, sp, stamp
-                    number += 1
-                    continue
+                delta = deltas.get(clock)
+                if delta is None:
+                    delta = self._delta(clock)
+                if ready and base is not None and delta is not None and speaker in known:
+                    stamp = base + delta
+                    if stamp >= t_ts:
+                        # A known speaker, time moving on: the current message is done, the
+                        # tentative one confirmed, this line the new tentative one.
+                        done = c_text if c_more is None else "\n".join([c_text, *c_more])
+                        kind = TEXT if maybe_placeholder(done) is None else kind_of(done)
+                        append(Message(c_ts, c_speaker, done, kind, source, c_first, c_last))
+                        confirmed += 1
+                        if t_line is not None:  # a tentative line of the rules: maybe a new name
+                            known.add(t_speaker)
+                            t_line = None
+                        c_ts = t_ts
+                        c_speaker = t_speaker
+                        c_text = t_text
+                        c_first = t_num
+                        c_last = t_last
+                        c_more = t_more
+                        t_num = t_last = number
+                        t_ts = last_ts = stamp
+                        t_speaker = speaker
+                        t_text = body
+                        t_more = None
+                        t_clock = clock
+                        t_sp = sp
+                        number += 1
+                        continue
                 line = RawLine(number, f"[{speaker}] [{clock}]{sp}{body}", nl)
             elif (not unended and c_ts is not None and not blanks and (other or not bbd)
                   and other[:1] != "[" and other[:3] != "---" and not other.endswith(tail)):
@@ -137,40 +148,27 @@ class _PcBlockReader(_PcReader):
                        t_speaker, t_text, t_last, t_more, last_ts, t_clock, t_sp, nl)
             self._line(line)
             (c_ts, c_speaker, c_text, c_first, c_last, c_more, t_line, t_num, t_ts, t_speaker,
-             t_text, t_last, t_more, last_ts, blanks) = self._load()
+             t_text, t_last, t_more, last_ts, blanks, base) = self._load()
             ready = bool(t_num and c_ts is not None and not blanks)
-            stamps = self._day_stamps()
             number += 1
         self._save(c_ts, c_speaker, c_text, c_first, c_last, c_more, t_line, t_num, t_ts,
                    t_speaker, t_text, t_last, t_more, last_ts, t_clock, t_sp, nl)
         self.counts[LineClass.MESSAGE] += confirmed
         self.counts[LineClass.CONTINUATION] += more
 
-    def _day_stamps(self) -> dict[str, datetime]:
-        """Clock text → timestamp on the current day (emptied when the day changes)."""
-        if self.stamps_base != self.base:
-            self.stamps.clear()
-            self.stamps_base = self.base
-        return self.stamps
-
-    def _new_clock(self, clock: str) -> datetime | None:
-        """The timestamp of a clock not met yet today; None (the rules decide) without a
-        day line (placeholder dates) or for an impossible clock."""
-        if self.base is None or self.dateless:
-            return None
+    def _delta(self, clock: str) -> timedelta | None:
+        """The time of day of a clock text not met yet (None for an impossible one)."""
         delta = self.clocks.get(clock, _MISSING)
         if delta is _MISSING:
             delta = self.clocks[clock] = _clock(clock)
-        if delta is None:
-            return None
-        stamp = self.stamps[clock] = self.base + delta
-        return stamp
+        return delta
 
     def _load(self) -> tuple:
         t_line = self.t_line
         return (self.c_ts, self.c_speaker, self.c_text, self.c_first, self.c_last, self.c_more,
                 t_line, 0 if t_line is None else t_line.number, self.t_ts, self.t_speaker,
-                self.t_text, self.t_last, self.t_more, self.last_ts, self.blanks)
+                self.t_text, self.t_last, self.t_more, self.last_ts, self.blanks,
+                None if self.dateless else self.base)
 
     def _save(self, c_ts, c_speaker, c_text, c_first, c_last, c_more, t_line, t_num, t_ts,
               t_speaker, t_text, t_last, t_more, last_ts, t_clock, t_sp, nl) -> None:

@@ -13,9 +13,10 @@ The driver (:mod:`kakao2dataset.parse_export`) checks that the marks add up to t
 from __future__ import annotations
 
 import enum
+import re
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
@@ -195,8 +196,11 @@ def placeholder_classifier(
     if patterns:
         source = "|".join(f"(?P<k{i}>{p.pattern})" for i, (p, _) in enumerate(patterns))
         combined = regex.compile(source)
+    gate = placeholder_gate(exact, prefixes, patterns)
 
     def classify(text: str) -> MessageKind:
+        if gate(text) is None:
+            return MessageKind.TEXT
         stripped = text.strip()
         kind = exact.get(stripped)
         if kind is not None:
@@ -211,3 +215,21 @@ def placeholder_classifier(
         return MessageKind.TEXT
 
     return classify
+
+
+def placeholder_gate(
+    exact: Mapping[str, MessageKind], prefixes: Mapping[str, MessageKind] | None = None,
+    patterns: Sequence[tuple[object, MessageKind]] = (),
+) -> Callable[[str], object]:
+    r"""A necessary condition of a placeholder, checked in C: ``gate(text)`` is None only when
+    the classifier of the same table says ``TEXT`` (most messages, so they skip the strip,
+    the lookups and the full match). It matches the stripped text's start against every
+    exact text, prefix and pattern; stdlib ``\s`` is exactly what ``str.strip`` removes.
+
+    >>> gate = placeholder_gate({"사진": MessageKind.PHOTO})
+    >>> gate(" 사진") is None, gate("사진 찍었어") is None, gate("밥 먹었어?") is None
+    (False, False, True)
+    """
+    alternatives = [*map(re.escape, exact), *map(re.escape, prefixes or {})]
+    alternatives += [p.pattern for p, _ in patterns]
+    return re.compile(r"\s*(?:" + "|".join(alternatives) + ")").match
