@@ -143,13 +143,19 @@ def _mobile_lines(variant: str) -> list[tuple[str, str]]:
     def rec(d: int, clock: str, rest: str, end: str = "\r\n") -> None:
         out.append((f"{stamp.format(d=d)} {clock}, {rest}", end))
 
-    out.append((day_line(5, "오후 2:00"), "\r\n"))
+    out.append((day_line(5, "오후 1:00"), "\r\n"))
+    for i in range(90):  # past the sniffed head, which learns every name it sees
+        rec(5, f"오후 1:{min(i, 59):02d}", f"{'김민지' if i % 3 else '이준호'} : {i}")
     rec(5, "오후 2:00", "김민지 : 안녕")
     rec(5, "오후 2:00", "이준호 : 응")
     rec(5, "오후 2:01", "이준호 : 여러 줄", "\n")
     out.append(("둘째 줄", "\n"))
     rec(5, "오후 2:01", "김민지 : 붙여넣은 줄", "\n")
     out.append(("", "\r\n"))
+    rec(5, "오후 2:02", "이준호 : 빈 줄 다음")
+    out.append(("", "\r\n"))
+    rec(5, "오후 2:02", "김민지 : 빈 줄 다음 둘")
+    rec(5, "오후 2:02", "낯선이 : 님이 들어왔습니다.")
     rec(5, "오후 2:02", "김민지 : 회의 : 2시")
     rec(5, "오후 2:02", "A : B : 이름에 콜론")
     rec(5, "오전 1:00", "김민지 : 과거 줄")
@@ -168,7 +174,10 @@ def _mobile_lines(variant: str) -> list[tuple[str, str]]:
     out += [("", "\r\n"), (day_line(7, "오전 1:00"), "\r\n")]
     rec(7, "오전 1:00", "김민지 : 넷")
     rec(7, "오전 1:01", "김민지 : 다섯")
-    rec(7, "오전 1:01", "이준호 : 마지막")
+    rec(7, "오전 1:01", "이준호 : 마지막 앞")
+    rec(8, "오전 1:02", "김민지 : 날짜 줄 없는 다음 날")
+    rec(7, "오전 1:03", "이준호 : 마지막", "\n")
+    out.append(("이어지는 끝 줄", "\r\n"))
     return out
 
 
