@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kakao2dataset.model import Message, MessageKind
 from kakao2dataset.parsers._kakao_kinds import maybe_placeholder
@@ -55,6 +55,9 @@ class BlockReader(Reader):
         self.out: list[Message] = []
         self.stamps: dict[str, datetime] = {}
         self.stamps_day = self.day
+        self.date_key: str | None = None  # see _stamp_time
+        self.midnight = datetime.min
+        self.deltas: dict[str, timedelta] = {}
         self.rows = {ends: _rows_pattern(self.d.stamp.pattern, ends).findall
                      for ends in ("\r\n", "\n", "mixed")}
         return itertools.chain.from_iterable(self._batches(blocks))
@@ -173,12 +176,33 @@ class BlockReader(Reader):
 
     def _stamp_time(self, stamp: str) -> datetime | None:
         """The time of a stamp not in the cache; None (the rules decide) when it is no real
-        time or not of the current day."""
-        match = self.d.stamp.fullmatch(stamp)
-        dt = stamp_datetime(match, self.d.month_names) if match else None
+        time or not of the current day. A stamp is a date part, then a time part (from the
+        meridiem or hour on); most stamps repeat the date part of the one before, so only the
+        time part is looked up (one of at most a few thousand)."""
+        key = self.date_key
+        if key is not None and stamp.startswith(key):
+            delta = self.deltas.get(stamp[len(key):])
+            dt = None if delta is None else self.midnight + delta
+        else:
+            dt = None
+        if dt is None:
+            dt = self._parse_stamp(stamp)
         if dt is None or (self.day is not None and dt.date() != self.day):
             return None
         if len(self.stamps) >= STAMP_CACHE:
             self.stamps.clear()
         self.stamps[stamp] = dt
+        return dt
+
+    def _parse_stamp(self, stamp: str) -> datetime | None:
+        """A stamp by the dialect's pattern (the authority); remembers its date and time parts."""
+        match = self.d.stamp.fullmatch(stamp)
+        dt = stamp_datetime(match, self.d.month_names) if match else None
+        if dt is not None:
+            cut = min(at for at in (match.start("ap"), match.start("h")) if at >= 0)
+            midnight = datetime(dt.year, dt.month, dt.day)
+            if stamp[:cut] != self.date_key:
+                self.date_key, self.midnight = stamp[:cut], midnight
+            if len(self.deltas) < STAMP_CACHE:
+                self.deltas[stamp[cut:]] = dt - midnight
         return dt
