@@ -10,6 +10,7 @@ construct also meets a block boundary).
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -237,3 +238,41 @@ def test_the_placeholder_gate_changes_no_kind(before, middle, after):
                      "보이스톡 1:02", "페이스톡 부재중", "https://x.y/z", "사진 찍었어"]:
             text = before + core + after
             assert classify(text) is reference(text), repr(text)
+
+
+MAC_LINES = [
+    "Date,User,Message", '2024-01-05 14:00:00,"김민지","안녕"', '2024-01-05 14:00:01,"이준호","응"',
+    '2024-01-05 14:00:02,"이준호","여러 줄', '2024-01-05 14:00:03,"김민지","행처럼 보이는 둘째 줄"',
+    '셋째 줄"', '2024-01-05 14:00:04,"김민지","그 책 ""제목""이었나"', "",
+    '2024-01-05 14:00:05,"김민지","김민지님이 나갔습니다."', '2024-01-05 14:00:06,"김민지","김민지 최고"',
+    '2024-13-45 14:00:07,"김민지","없는 날짜"', '2024-01-05 14:00:08,김민지,"따옴표 없는 이름"',
+    '2024-01-05 14:00:09,"","이름 없음"', "Date,User,Message", '2024-01-05 14:00:10,"a","b","c"',
+    '2024-01-05 14:00:11,"이준호","(사진)"', '2024-01-05 14:00:12,"이준호","https://x.y/z"',
+    '2024-01-05 14:00:13,"이준호","ab"cd"', '2024-01-05 14:00:14,"이준호","ok"',
+    '2024-01-05 14:00:15,"이준호","끝나지 않는 인용',
+]
+
+
+@pytest.mark.parametrize("end", ["\r\n", "\n", "mixed"])
+@pytest.mark.parametrize("final", [True, False])
+def test_tricky_mac_rows_read_the_same_on_the_fast_path(tmp_path, end, final):
+    lines = MAC_LINES if final else MAC_LINES[:-1]
+    if end == "mixed":
+        text = "\r\n".join(lines[:6]) + "\r" + "\n".join(lines[6:])
+    else:
+        text = end.join(lines)
+    path = tmp_path / "KakaoTalkChats.csv"
+    path.write_bytes((text + ("\n" if final else "")).encode("utf-8"))
+    _assert_same(path, sizes=(*BLOCK_SIZES, *range(40, 700, 9)))
+
+
+def test_mac_rows_over_the_csv_field_limit_read_the_same(tmp_path):
+    """A block longer than csv's field size limit may hold a field over it (an error for
+    csv): such blocks are read by csv alone."""
+    path = tmp_path / "KakaoTalkChats.csv"
+    path.write_bytes(("\n".join(MAC_LINES[:-1]) + "\n").encode("utf-8"))
+    old = csv.field_size_limit(12)
+    try:
+        _assert_same(path, sizes=(None, 30, 200))
+    finally:
+        csv.field_size_limit(old)

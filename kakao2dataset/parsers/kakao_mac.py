@@ -34,8 +34,9 @@ import regex
 
 from kakao2dataset.model import Message, MessageKind
 from kakao2dataset.parsers._kakao_kinds import classify_kakao
+from kakao2dataset.parsers._kakao_mac_blocks import MacBlocks
 from kakao2dataset.parsers.base import LineAccounting, LineClass, Parser, Sniff, register
-from kakao2dataset.reading import RawLine
+from kakao2dataset.reading import Block, RawLine
 
 HEADER = regex.compile(r'^"?Date"?,"?User"?,"?Message"?$')
 ROW_START = regex.compile(r'^"?\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"?,')
@@ -101,6 +102,13 @@ class KakaoMacParser(Parser):
             message = self._row(row, consumed, accounting)
             if message is not None:
                 yield message
+
+    block_reader = True
+
+    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
+        self._kinds = {}
+        self._header_seen = False
+        return MacBlocks(self, accounting).messages(blocks)
 
     def _row(self, row: list[str], consumed: deque, acct: LineAccounting) -> Message | None:
         first = consumed[0]
