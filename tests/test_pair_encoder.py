@@ -86,8 +86,7 @@ def test_a_kept_single_input_still_reports_pairing_progress(tmp_path):
     seen = []
 
     def progress(source, messages, label):
-        for message in messages:
-            yield message
+        yield from messages
         seen.append((label, source.bytes_read, source.size))
 
     build_dataset([path], ParseOptions(persona_speaker=conv.other), progress=progress)
