@@ -249,8 +249,8 @@ class Anonymizer:
         """Known names in the output: the speakers' forms anywhere, even inside a word (fail
         closed); learned third-party names at a word start only, because a learned name may be
         a word the detector mistook (``지원 씨`` → every ``지원금`` would be hit)."""
-        for index in (self._speaker_guard, self.book.anchored):
-            for start, end, surface in index.find(text):
+        for find in (self._speaker_guard.find, self._names.known_hits):  # lazily, in order
+            for start, end, surface in find(text):
                 if surface not in self._allow:
                     yield start, end, surface
 

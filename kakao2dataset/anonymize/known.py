@@ -8,6 +8,7 @@ third parties ``<NAME_1>``, ``<NAME_2>``… in order of first appearance.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import add
 
 import regex
 
@@ -90,10 +91,14 @@ class FormIndex:
         self._native_heads: set[str] = set()
         self._latin_first: set[str] = set()
         self._latin_heads: set[str] = set()
+        # Bumped whenever what :meth:`find` returns may change (a form added, a rebuild), so a
+        # caller may reuse a result for the same text while it is unchanged.
+        self.generation = 0
 
     def add(self, form: str) -> None:
         form = form.lower() if form.isascii() else form
         if len(form) >= 2 and form not in self.forms:
+            self.generation += 1
             self.forms.add(form)
             self._pending.append(form)
             if form.isascii():
@@ -117,24 +122,22 @@ class FormIndex:
             parts.append(rf"(?<![A-Za-z])(?i:{_alternation(latin)})(?![A-Za-z])")
         self._pattern = regex.compile("|".join(parts)) if parts else None
         self._pending = []
+        self.generation += 1
 
     def _may_hit(self, text: str) -> bool:
         """False when no form can occur in ``text``: every hit starts with a form's first two
         characters (native forms exactly; Latin ones in any case, so they are looked for in the
         case-folded text, which covers what the case-insensitive pattern matches). Most chat
-        lines hold no known name, and this test costs far less than the search."""
-        if not self._native_first.isdisjoint(text):
-            heads = self._native_heads
-            for i in range(len(text) - 1):
-                if text[i : i + 2] in heads:
-                    return True
+        lines hold no known name, and this test costs far less than the search. The pairs
+        ``text[i:i + 2]`` are made by ``map(add, text, text[1:])`` so the loop runs in C."""
+        if not self._native_first.isdisjoint(text) and not self._native_heads.isdisjoint(
+            map(add, text, text[1:])
+        ):
+            return True
         if self._latin_first:
             folded = text.casefold()
             if not self._latin_first.isdisjoint(folded):
-                heads = self._latin_heads
-                for i in range(len(folded) - 1):
-                    if folded[i : i + 2] in heads:
-                        return True
+                return not self._latin_heads.isdisjoint(map(add, folded, folded[1:]))
         return False
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
