@@ -10,6 +10,7 @@ import pytest
 from kakao2dataset.anonymize import Anonymizer, AnonymizerConfig
 from kakao2dataset.anonymize.known import FormIndex, NameBook
 from kakao2dataset.anonymize.names import NameFinder
+from kakao2dataset.anonymize.spans import Claims, Span
 
 # more than one batch of the index, so both the pattern and the pending forms answer
 LEARNED = ("혜인", "하윤", "Emily", "서준", "지호", "은결", "도윤", "시우", "하준", "예준")
@@ -74,3 +75,26 @@ def test_the_guard_searches_afresh_when_the_output_differs() -> None:
     anon.book.learn("은결", "은결")
     assert anon.anonymize_text("은결 그민지") == "<NAME_1> 그<PERSONA>"
     assert anon.stats()["replaced"] == {"GUARD_NAME": 1, "NAME": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "은결아 어디야",
+        "그냥 밥 먹자 ㅋㅋ",
+        "",
+        "ㅋㅋ",
+        "내일 서진이랑 하윤이가 온대",
+        "은결아 어제 서진이랑 봤어",
+    ],
+)
+def test_words_read_as_strings_give_the_spans_of_match_objects(text: str) -> None:
+    # no claims: the string path; a claim far past the text: the match-object path
+    finder = NameFinder(NameBook())
+    fresh = list(finder._word_names(text, Claims()))  # noqa: SLF001
+    far = Claims()
+    far.add(Span(len(text) + 5, len(text) + 6, "DENY", 1.0))
+    assert list(finder._word_names(text, far)) == fresh  # noqa: SLF001
+    assert list(finder._word_names(text, Claims())) == fresh  # verdicts now cached  # noqa: SLF001
+    names = [n for word in text.split() for n in ("은결", "서진", "하윤") if word.startswith(n)]
+    assert [text[s.start : s.end] for s in fresh] == names

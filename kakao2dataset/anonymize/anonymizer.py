@@ -164,13 +164,14 @@ class Anonymizer:
             if self.trace is not None:
                 self.trace.append([])
             return text
-        repeat = self._repeats.get(text, self._book_version()) if not forced else None
+        version = self._book_version()
+        repeat = self._repeats.get(text, version) if not forced else None
         if repeat is not None and self.trace is None:
             out, kinds = repeat
-            self.counts.update(kinds)
-            self.flagged += any(k.startswith("GUARD_") for k in kinds)
+            if kinds:
+                self.counts.update(kinds)
+                self.flagged += any(k.startswith("GUARD_") for k in kinds)
             return out
-        version = self._book_version()
         norm = normalize(text)
         detectors = _detectors_for(norm.text)
         cued = not _CONTEXT_DETECTORS.isdisjoint(detectors)
@@ -179,8 +180,10 @@ class Anonymizer:
         )
         out, kinds = self._replace(norm, claims)
         out, hits = self._guard(out)
-        kinds += [f"GUARD_{kind}" for kind in hits]
-        self.counts.update(kinds)
+        if hits:
+            kinds += [f"GUARD_{kind}" for kind in hits]
+        if kinds:
+            self.counts.update(kinds)
         if not forced and not cued and self._book_version() == version:
             self._repeats.put(text, version, (out, tuple(kinds)))
         return out

@@ -174,10 +174,23 @@ class NameFinder:
                 yield Span(m.start(), m.end(), "NAME", 0.6, key=m.group())
             for m in _JAPANESE.finditer(text):
                 yield Span(m.start(), m.end(), "NAME", 0.7, key=m.group())
-        runs = list(_HANGUL_RUN.finditer(text))
+        yield from self._word_names(text, claims)
+
+    def _word_names(self, text: str, claims: Claims) -> Iterator[Span]:
+        """Names in Hangul words, from the per-word verdicts. Most texts have no claim and no
+        word with a name: their words are read as strings (no match objects), and positions
+        are looked for only when some verdict is a name."""
+        cache = self._cache
         if claims.spans:
-            runs = [m for m in runs if claims.free(m.start(), m.end())]
-        self._analyze([m.group() for m in runs if m.group() not in self._cache])
+            runs = [m for m in _HANGUL_RUN.finditer(text) if claims.free(m.start(), m.end())]
+            words = [m.group() for m in runs]
+        else:
+            runs, words = None, _HANGUL_RUN.findall(text)
+        self._analyze([w for w in words if w not in cache])
+        if runs is None:
+            if not any(map(cache.get, words)):
+                return
+            runs = list(_HANGUL_RUN.finditer(text))
         for m in runs:
             verdict = self._cache.get(m.group())
             if verdict is not None:
