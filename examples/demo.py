@@ -40,18 +40,23 @@ def k2d(*args: object, stdin: str | None = None) -> str:
 
 
 def tiny_base(out: Path) -> Path:
-    from finetune.tiny import build_tiny_base
+    from finetune.tiny import build_tiny_base, generic_chat_lines, pretrain_tiny_base
 
-    print("\nNo model hub here: building a tiny local GPT-2 base. Its replies are a SMOKE RUN of "
-          "the real pipeline, not a real persona (use --base for that).", flush=True)
-    return build_tiny_base(out / "tiny-gpt2-base", arch="gpt2")
+    print("\nNo model hub here: building a tiny local GPT-2 base (2 layers, pretrained for a few "
+          "seconds on generic synthetic chat lines, in no one's style). Its replies are a SMOKE "
+          "RUN of the real pipeline, not a real persona (use --base for that).", flush=True)
+    corpus = generic_chat_lines()
+    path = build_tiny_base(out / "tiny-gpt2-base", arch="gpt2", corpus=corpus)
+    loss = pretrain_tiny_base(path, steps=300, corpus=corpus)
+    print(f"tiny base: {path} (next-token loss on synthetic lines {loss:.2f})", flush=True)
+    return path
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base", default=None, help="Base model id or path (default: a tiny local base).")
     parser.add_argument("--out", default="demo-out", help="Work folder (default: ./demo-out).")
-    parser.add_argument("--max-steps", type=int, default=60, help="Training steps per persona.")
+    parser.add_argument("--max-steps", type=int, default=200, help="Training steps per persona.")
     args = parser.parse_args()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     out = Path(args.out).resolve()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 EOS = "<|endoftext|>"
@@ -50,8 +51,24 @@ def synthetic_lines(n: int = 2000, seed: int = 0) -> list[str]:
     return lines
 
 
-def build_tokenizer(vocab_size: int = 512, seed: int = 0):
-    """Train a byte-level BPE on synthetic lines and wrap it as a transformers fast tokenizer."""
+def generic_chat_lines(n: int = 3000, seed: int = 0) -> list[str]:
+    """Everyday chat lines in no one's style: the synthetic writer's questions, plain answers,
+    openers and phrases, plus :func:`synthetic_lines`. The offline demo pretrains its tiny base
+    on these, so the base knows the words and a persona's LoRA only has to learn the *style*
+    (the example personas add "ㅋㅋ" or "음… …!!" to such answers)."""
+    from kakao2dataset.synthetic.conversation import OPENERS, PHRASES, TOPICS
+
+    rng = random.Random(seed)
+    pool = [q for q, _ in TOPICS] + [a for _, answers in TOPICS for a in answers]
+    pool += [o.format(name=rng.choice(["민지", "준호", "서준", "지우"])) for o in OPENERS]
+    pool += [p for p in PHRASES if "\n" not in p]
+    lines = [rng.choice(pool) for _ in range(n)]
+    return lines + synthetic_lines(n // 2, seed=seed)
+
+
+def build_tokenizer(vocab_size: int = 512, seed: int = 0, corpus: Sequence[str] | None = None):
+    """Train a byte-level BPE on ``corpus`` (default: :func:`synthetic_lines`) and wrap it as a
+    transformers fast tokenizer."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
@@ -64,7 +81,7 @@ def build_tokenizer(vocab_size: int = 512, seed: int = 0):
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    tok.train_from_iterator(synthetic_lines(seed=seed), trainer=trainer)
+    tok.train_from_iterator(corpus or synthetic_lines(seed=seed), trainer=trainer)
     return PreTrainedTokenizerFast(
         tokenizer_object=tok, bos_token=EOS, eos_token=EOS, unk_token=None, pad_token=PAD
     )
@@ -105,12 +122,14 @@ def build_tiny_base(
     heads: int = 2,
     max_positions: int = 256,
     init_std: float = 0.1,
+    corpus: Sequence[str] | None = None,
 ) -> Path:
     """Build a tiny random-weight causal LM + tokenizer and ``save_pretrained`` it to ``out_dir``.
 
     Deterministic for a given ``seed``: the same call gives the same tokenizer and weights.
     ``init_std`` is larger than the usual 0.02 so that logits have some range: with 0.02 a tiny
     random model is stuck near the uniform distribution and LoRA can barely move the loss.
+    ``corpus`` (default :func:`synthetic_lines`) trains the tokenizer.
     Returns ``out_dir`` (use it as ``--base`` or as a fixture's base path).
     """
     import torch
@@ -123,7 +142,7 @@ def build_tiny_base(
         raise ValueError(f"unknown arch {arch!r}; expected one of {ARCHS}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    tokenizer = build_tokenizer(vocab_size=vocab_size, seed=seed)
+    tokenizer = build_tokenizer(vocab_size=vocab_size, seed=seed, corpus=corpus)
     config = build_config(arch, len(tokenizer), tokenizer, hidden=hidden, layers=layers,
                           heads=heads, max_positions=max_positions)
     config.initializer_range = init_std
@@ -140,6 +159,55 @@ def build_tiny_base(
     return out
 
 
+def pretrain_tiny_base(path: str | Path, steps: int = 300, seed: int = 0, *,
+                       batch_size: int = 32, block: int = 48, lr: float = 3e-3,
+                       corpus: Sequence[str] | None = None) -> float:
+    """Train every weight of a tiny base for ``steps`` next-token steps on ``corpus`` (default
+    :func:`synthetic_lines`; ``<|endoftext|>`` between lines) and save it back in place;
+    returns the last loss.
+
+    Why: a random-weight base emits random bytes, so an offline demo would show a persona
+    answering in mojibake. A few hundred steps teach the tiny base the synthetic chat's words,
+    so a persona trained on it answers in chat-like fragments — still a smoke run, not a real
+    persona, and still no real data: the base never sees the persona's chat. Tests keep the
+    random base (seconds matter there).
+    """
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    path = Path(path)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+    text = EOS.join(corpus or synthetic_lines(n=4000, seed=seed + 1)) + EOS
+    ids = torch.tensor(tokenizer(text)["input_ids"], dtype=torch.long)
+    chunks = ids[: len(ids) // block * block].view(-1, block)
+    generator = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps,
+                                                   pct_start=0.1)
+    model.train()
+    last = float("nan")
+    for _ in range(steps):
+        batch = chunks[torch.randint(len(chunks), (batch_size,), generator=generator)]
+        loss = model(input_ids=batch, labels=batch).loss
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        optimizer.zero_grad(set_to_none=True)
+        last = loss.item()
+    model.eval()
+    model.save_pretrained(path)
+    marker_path = path / MARKER
+    if marker_path.is_file():
+        marker = json.loads(marker_path.read_text(encoding="utf-8"))
+        marker.update(pretrain_steps=steps, pretrain_loss=round(last, 4),
+                      note="synthetic tiny base built by finetune.tiny; pretrained briefly on "
+                      "synthetic lines, for smoke runs only")
+        marker_path.write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+    return last
+
+
 def main(argv: list[str] | None = None) -> None:
     import argparse
 
@@ -147,8 +215,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out_dir")
     parser.add_argument("--arch", choices=ARCHS, default="gpt2")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pretrain-steps", type=int, default=0,
+                        help="next-token steps on synthetic lines after building (0 = random "
+                        "weights, as the tests use)")
     args = parser.parse_args(argv)
     path = build_tiny_base(args.out_dir, arch=args.arch, seed=args.seed)
+    if args.pretrain_steps:
+        pretrain_tiny_base(path, steps=args.pretrain_steps, seed=args.seed)
     print(path)
 
 
