@@ -7,6 +7,7 @@ third parties ``<NAME_1>``, ``<NAME_2>``… in order of first appearance.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from operator import add
 
@@ -15,6 +16,10 @@ import regex
 from kakao2dataset.anonymize.lexicon import SURNAMES, TWO_SYLLABLE_SURNAMES
 
 _BRACKETS = regex.compile(r"[\(\[\{（【<「].*?[\)\]\}）】>」]")
+# Native forms made of these scripts only (Hangul syllables, kana, CJK ideographs) never share a
+# character with a Latin match, so their alternation may run on its own in the stdlib engine
+# (literal strings, no case folding: the same matches, compiled and searched ~2x faster).
+_PLAIN_SCRIPT = re.compile(r"[가-힣\u3040-\u30ff\u3005\u3400-\u4dbf\u4e00-\u9fff]+")
 
 
 def name_key(name: str) -> str:
@@ -85,6 +90,7 @@ class FormIndex:
         self.forms: set[str] = set()
         self._pending: list[str] = []
         self._pattern: regex.Pattern | None = None
+        self._native_re: re.Pattern | None = None  # native forms apart, see _PLAIN_SCRIPT
         # The gate in front of the search (see :meth:`_may_hit`): first characters and first two
         # characters of every form, native and Latin (lower-cased) apart.
         self._native_first: set[str] = set()
@@ -116,7 +122,14 @@ class FormIndex:
         latin = [f for f in self.forms if f.isascii()]
         left = "" if self.anywhere else r"(?<![가-힣A-Za-z])"
         parts = []
-        if native:
+        self._native_re = None
+        if native and all(_PLAIN_SCRIPT.fullmatch(f) for f in native):
+            # No native match can overlap or start where a Latin one does, so the hits of the
+            # two patterns together are the hits of the one alternation ``native|latin``.
+            self._native_re = re.compile(
+                rf"{left}(?:{'|'.join(re.escape(f) for f in sorted(native, key=len, reverse=True))})"
+            )
+        elif native:
             parts.append(rf"{left}(?:{_alternation(native)})")
         if latin:
             parts.append(rf"(?<![A-Za-z])(?i:{_alternation(latin)})(?![A-Za-z])")
@@ -141,11 +154,15 @@ class FormIndex:
         return False
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        if self._pattern is None and not self._pending or not self._may_hit(text):
+        if (
+            self._pattern is None and self._native_re is None and not self._pending
+        ) or not self._may_hit(text):
             return []
         hits = []
+        if self._native_re is not None:
+            hits = [(m.start(), m.end(), m.group()) for m in self._native_re.finditer(text)]
         if self._pattern is not None:
-            hits = [(m.start(), m.end(), m.group()) for m in self._pattern.finditer(text)]
+            hits += [(m.start(), m.end(), m.group()) for m in self._pattern.finditer(text)]
         low = None
         for form in self._pending:
             if form.isascii():
