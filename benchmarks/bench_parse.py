@@ -58,8 +58,8 @@ CHUNK_MESSAGES = 5_000
 TIME_SQUEEZE = 20  # the generator's gaps average ~86 min; a 100 MB chat would span centuries
 # After the dates inside the generator's pasted look-alike lines ("2024년 1월 5일 오후 3:04, …"):
 # a real paste quotes the past. (Starting earlier, a 100 MB K4 chat crosses 2024-01-05 and the
-# paste is *future*-dated on that day — impossible in a real export — and the parser rightly
-# keeps the pasted line as text, so that day's earlier messages fold into it and the count is off.)
+# paste is *future*-dated on that day — impossible in a real export — and swallows that day's
+# earlier messages.)
 START = datetime(2024, 6, 1, 22, 50)
 GEN_VERSION = 3  # bump when the generation scheme changes (part of the cache key)
 # ``varied``: text messages composed by benchmarks/_chat_text.py (tens of thousands of distinct

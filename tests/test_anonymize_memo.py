@@ -4,10 +4,11 @@ generation that retires it, and the C-level gate in front of ``FormIndex.find``.
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
-from kakao2dataset.anonymize import Anonymizer, AnonymizerConfig
+from kakao2dataset.anonymize import Anonymizer, AnonymizerConfig, known
 from kakao2dataset.anonymize.known import FormIndex, NameBook
 from kakao2dataset.anonymize.names import NameFinder
 from kakao2dataset.anonymize.spans import Claims, Span
@@ -98,3 +99,42 @@ def test_words_read_as_strings_give_the_spans_of_match_objects(text: str) -> Non
     assert list(finder._word_names(text, Claims())) == fresh  # verdicts now cached  # noqa: SLF001
     names = [n for word in text.split() for n in ("은결", "서진", "하윤") if word.startswith(n)]
     assert [text[s.start : s.end] for s in fresh] == names
+
+
+@pytest.mark.parametrize("anywhere", [False, True])
+def test_native_forms_searched_apart_find_what_one_alternation_finds(
+    anywhere: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(5)
+    forms = [
+        "혜인",
+        "혜인이",
+        "인하",
+        "Emily",
+        "kate",
+        "Sam",
+        "is",
+        "민지",
+        "さくら",
+        "田中",
+        "ミキ",
+        "Mr. Kim",
+    ]
+    alphabet = [
+        *"혜인하민지이가 aAkKsSmMiIeElLyY.\u212a\u017f\u0130さくら田中ミキ",
+        "Mr. Kim",
+        "ㅋ",
+    ]
+    split, whole = known.FormIndex(anywhere, batch=4), known.FormIndex(anywhere, batch=4)
+    with monkeypatch.context() as patched:  # no form counts as plain: one alternation for all
+        patched.setattr(known, "_PLAIN_SCRIPT", re.compile(r"(?!)"))
+        for form in forms:
+            whole.add(form)
+        whole.rebuild()
+    for form in forms:
+        split.add(form)
+    split.rebuild()
+    assert split._native_re is not None and whole._native_re is None  # noqa: SLF001
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert split.find(text) == whole.find(text), text
