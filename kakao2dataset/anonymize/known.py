@@ -58,6 +58,33 @@ def _alternation(forms: Iterable[str]) -> str:
     return "|".join(regex.escape(f) for f in sorted(forms, key=len, reverse=True))
 
 
+def _trie(forms: Iterable[str]) -> str:
+    """A pattern matching the longest of ``forms`` that starts here, as the alternation sorted
+    longest first does, with one branch per distinct next character instead of one per form.
+    Children of a node differ in their first character, so at most one can match the text; a
+    node that ends a form tries its children first and the end last, so the deepest form wins.
+
+    >>> _trie(["혜인", "혜인이", "하윤"])
+    '(?:하윤|혜인(?:이|))'
+    """
+    root: dict = {}
+    for form in forms:
+        node = root
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _node_pattern(root)
+
+
+def _node_pattern(node: dict) -> str:
+    branches = [re.escape(ch) + _node_pattern(child) for ch, child in sorted(node.items()) if ch]
+    if "" in node and branches:
+        branches.append("")
+    if not branches:
+        return ""
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
 def compile_names(forms: Iterable[str]) -> regex.Pattern | None:
     """One pattern for many names; Hangul names must not continue a Hangul word on the left,
     Latin names are whole words (case-insensitive)."""
@@ -126,9 +153,7 @@ class FormIndex:
         if native and all(_PLAIN_SCRIPT.fullmatch(f) for f in native):
             # No native match can overlap or start where a Latin one does, so the hits of the
             # two patterns together are the hits of the one alternation ``native|latin``.
-            self._native_re = re.compile(
-                rf"{left}(?:{'|'.join(re.escape(f) for f in sorted(native, key=len, reverse=True))})"
-            )
+            self._native_re = re.compile(rf"{left}(?:{_trie(native)})")
         elif native:
             parts.append(rf"{left}(?:{_alternation(native)})")
         if latin:
