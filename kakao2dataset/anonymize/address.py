@@ -39,16 +39,23 @@ _PLATE = regex.compile(
 )
 
 
+# What every road / lot match holds right after its suffix (a digit, maybe after 지하 or 산):
+# a search for it costs far less than the patterns, whose region prefix is tried at every
+# Hangul letter, and 가/로 end many ordinary words.
+_ROAD_GATE = regex.compile(r"[로길]\s?(?:지하\s?)?\d")
+_LOT_GATE = regex.compile(r"[동리가]\s?(?:산\s?)?\d")
+
+
 def find_address(text: str, context: str = "") -> Iterator[Span]:
     """``서울 강남구 테헤란로 123``, ``동부리 388-2``, ``OO아파트 101동 1203호``."""
     if "동" in text and "호" in text:
         for m in _UNIT.finditer(text):
             yield Span(m.start(), m.end(), "ADDRESS", 0.9)
-    if "로" in text or "길" in text:
+    if ("로" in text or "길" in text) and _ROAD_GATE.search(text):
         for m in _ROAD.finditer(text):
             if not m.group("road").endswith("으로"):
                 yield Span(m.start(), m.end(), "ADDRESS", 0.8)
-    if any(c in text for c in "동리가"):
+    if any(c in text for c in "동리가") and _LOT_GATE.search(text):
         for pattern in (_LOT, _LOT_WITH_DISTRICT):
             for m in pattern.finditer(text):
                 yield Span(m.start(), m.end(), "ADDRESS", 0.7)
