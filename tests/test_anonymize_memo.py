@@ -138,3 +138,33 @@ def test_native_forms_searched_apart_find_what_one_alternation_finds(
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         assert split.find(text) == whole.find(text), text
+
+
+@pytest.mark.parametrize("plain", [True, False])
+def test_no_gate_hides_a_hit(plain: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # plain: native forms in the trie and Latin ones in the regex pattern; else one alternation.
+    # Pending forms (batch=3) are searched with str.find. All behind the same gate.
+    rng = random.Random(7)
+    forms = ["혜인", "Emily", "kate", "Sam", "민지", "지호", "Tom", "호랑", "さくら", "Mr. Kim"]
+    if not plain:
+        forms.append("★민지")
+    alphabet = [
+        *"혜인민지호랑 eEmMiIlLyYkKaAtTsSoO.\u212a\u017f\u0130★",
+        "さくら",
+        "Mr. Kim",
+        "ｅｍｉｌｙ",
+    ]
+    gated, open_ = known.FormIndex(batch=3), known.FormIndex(batch=3)
+    monkeypatch.setattr(open_, "_may_hit", lambda _text: True)
+    for form in forms:
+        gated.add(form)
+        open_.add(form)
+        for _ in range(200):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+            assert gated.find(text) == open_.find(text), (form, text)
+    gated.rebuild()
+    open_.rebuild()
+    assert (gated._native_re is not None) is plain  # noqa: SLF001
+    for _ in range(500):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+        assert gated.find(text) == open_.find(text), text
