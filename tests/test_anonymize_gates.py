@@ -8,6 +8,7 @@ import random
 import pytest
 
 from kakao2dataset.anonymize import address
+from kakao2dataset.anonymize.validators import count_digits
 
 
 class _Open:
@@ -60,3 +61,11 @@ def test_address_gates_never_hide_a_match(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(address, "_LOT_GATE", _Open)
     assert [_spans(t) for t in texts] == gated
     assert sum(map(bool, gated)) > 400  # the random texts do hold addresses
+
+
+def test_count_digits_counts_what_ten_str_counts_count() -> None:
+    rng = random.Random(2)
+    alphabet = "0123456789 가-.\uff10\u0663\u00b2a"  # full-width 0, Arabic-Indic 3, superscript 2
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        assert count_digits(text) == sum(map(text.count, "0123456789")), text

@@ -35,6 +35,7 @@ from kakao2dataset.anonymize.secret import find_secret
 from kakao2dataset.anonymize.spans import Claims, Span
 from kakao2dataset.anonymize.split import MAX_CHAIN, forced_spans, tail
 from kakao2dataset.anonymize.structured import NUMBER_DETECTORS
+from kakao2dataset.anonymize.validators import count_digits
 from kakao2dataset.anonymize.web import find_email, find_ip, find_url
 from kakao2dataset.model import Message
 
@@ -42,7 +43,7 @@ from kakao2dataset.model import Message
 def _detectors_for(t: str) -> list:
     """The detectors worth running on ``t``. Cheap gates first: most chat lines have no digits,
     no "@" and no "/", and skipping the regexes there is most of the anonymizer's speed."""
-    digits = sum(map(t.count, _DIGITS))
+    digits = count_digits(t)
     chosen: list = []
     if "@" in t or "골뱅이" in t or "at" in t:
         chosen.append(find_email)
@@ -61,7 +62,6 @@ def _detectors_for(t: str) -> list:
     return chosen
 
 
-_DIGITS = "0123456789"
 _MESSAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Message))
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 import regex
 
 from kakao2dataset.anonymize.normalize import normalize
-from kakao2dataset.anonymize.validators import digits_of, yyyymmdd_date
+from kakao2dataset.anonymize.validators import count_digits, digits_of, yyyymmdd_date
 from kakao2dataset.anonymize.web import EMAIL, URL
 
 _DIGIT_RUN = regex.compile(r"(?<![0-9])[0-9]+(?:(?:[-.]|\s-\s|\s(?=[0-9]{3}))[0-9]+)*(?![0-9])")
@@ -68,7 +68,7 @@ def guard(
     norm = normalize(text)
     t = norm.text
     hits: list[tuple[int, int, str, str]] = []
-    if sum(map(t.count, "0123456789")) >= 7:
+    if count_digits(t) >= 7:
         for m in _DIGIT_RUN.finditer(t):
             if not _exempt(t, m):
                 hits.append((m.start(), m.end(), "NUMBER", number_placeholder))
