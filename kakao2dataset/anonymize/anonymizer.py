@@ -13,7 +13,6 @@ map the claims back to the original text and replace them, then run the leak gua
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -62,19 +61,6 @@ def _detectors_for(t: str) -> list:
     return chosen
 
 
-_MESSAGE_FIELDS = tuple(f.name for f in dataclasses.fields(Message))
-
-
-def _with_text(message: Message, text: str) -> Message:
-    """``dataclasses.replace(message, text=text)`` at a fraction of the cost (it runs for every
-    message that had something replaced)."""
-    if type(message) is not Message or _MESSAGE_FIELDS != _PLAIN_FIELDS:
-        return dataclasses.replace(message, text=text)
-    m = message
-    return Message(m.timestamp, m.speaker, text, m.kind, m.source, m.first_line, m.last_line)
-
-
-_PLAIN_FIELDS = ("timestamp", "speaker", "text", "kind", "source", "first_line", "last_line")
 # The only detectors that read the previous message (for cue words like 계좌 or 주문).
 _CONTEXT_DETECTORS = frozenset(NUMBER_DETECTORS)
 _SECRET_GATE = regex.compile(
@@ -124,7 +110,7 @@ class Anonymizer:
     def anonymize_message(self, message: Message, context: str = "") -> Message:
         """Same message with anonymized text (system lines and media placeholders included)."""
         text = self._process(message.text, context)
-        return message if text == message.text else _with_text(message, text)
+        return message if text == message.text else message.with_text(text)
 
     def anonymize_messages(self, messages: Iterable[Message]) -> Iterator[Message]:
         """Stream form. Holds back at most a few messages while a trailing digit fragment may
@@ -137,11 +123,11 @@ class Anonymizer:
                 # Nothing held back and no digit fragment at the end: a window of one, which
                 # can have no split number (most messages; skips the window bookkeeping).
                 text = self._process(message.text, context)
-                yield message if text == message.text else _with_text(message, text)
+                yield message if text == message.text else message.with_text(text)
                 context = message.text
                 continue
             window.append(message)
-            if self.config.cross_message and len(window) < MAX_CHAIN and tail(message.text):
+            if cross and len(window) < MAX_CHAIN and tail(message.text):
                 continue
             yield from self._flush(window, context)
             context, window = window[-1].text, []
@@ -157,7 +143,7 @@ class Anonymizer:
         for i, message in enumerate(window):
             text = self._process(message.text, context, forced[i] if forced else ())
             context = message.text
-            yield message if text == message.text else _with_text(message, text)
+            yield message if text == message.text else message.with_text(text)
 
     def _process(self, text: str, context: str = "", forced=()) -> str:
         if not text:
