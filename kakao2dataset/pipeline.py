@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import zipfile
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -74,7 +75,18 @@ KEEP_IN_MEMORY_BYTES = 16_000_000
 
 
 def _input_bytes(paths: list[Path]) -> int:
-    return sum(p.stat().st_size if p.is_file() else KEEP_IN_MEMORY_BYTES + 1 for p in paths)
+    """Text bytes of the inputs (a zip counts its uncompressed members: a small archive may
+    hold a large chat); folders count as too large to keep."""
+    total = 0
+    for p in paths:
+        if not p.is_file():
+            return KEEP_IN_MEMORY_BYTES + 1
+        if zipfile.is_zipfile(p):
+            with zipfile.ZipFile(p) as archive:
+                total += sum(info.file_size for info in archive.infolist())
+        else:
+            total += p.stat().st_size
+    return total
 
 
 def _sha256(path: Path) -> str:

@@ -74,9 +74,14 @@ def test_form_index_gate_never_hides_a_hit():
 
 
 def test_message_fields_are_what_the_anonymizer_rebuilds():
-    # anonymizer._with_text builds Message positionally; a new field must be added there too
+    # Message.with_text builds Message positionally; a new field must be added there too
     names = tuple(f.name for f in dataclasses.fields(Message))
     assert names == ("timestamp", "speaker", "text", "kind", "source", "first_line", "last_line")
+
+
+def test_with_text_equals_dataclasses_replace():
+    m = Message(datetime(2024, 1, 5, 0, 5), "민지", "010-0000-0000", MessageKind.TEXT, "a.txt", 3, 4)
+    assert m.with_text("<PHONE>") == dataclasses.replace(m, text="<PHONE>")
 
 
 def test_a_kept_single_input_still_reports_pairing_progress(tmp_path):
@@ -92,3 +97,15 @@ def test_a_kept_single_input_still_reports_pairing_progress(tmp_path):
     build_dataset([path], ParseOptions(persona_speaker=conv.other), progress=progress)
     assert [label for label, _, _ in seen] == ["Scanning", "Pairing"]
     assert seen[1][1] == seen[1][2] == path.stat().st_size  # the bar ends full
+
+
+def test_a_zip_counts_its_uncompressed_text_when_deciding_to_keep_messages(tmp_path):
+    import zipfile
+
+    from kakao2dataset.pipeline import KEEP_IN_MEMORY_BYTES, _input_bytes
+
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("KakaoTalkChats.txt", "ㅋ" * (KEEP_IN_MEMORY_BYTES // 3 + 1))  # 3 bytes each
+    assert archive.stat().st_size < KEEP_IN_MEMORY_BYTES  # compressed, it looks small
+    assert _input_bytes([archive]) > KEEP_IN_MEMORY_BYTES
