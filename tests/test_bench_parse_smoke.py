@@ -54,3 +54,28 @@ def test_quick_run_has_the_expected_rows(tmp_path):
     # time order exactly (documented as undecidable); nothing may be lost.
     assert ours["expected"] <= ours["messages"] <= ours["expected"] * 1.001
     assert ours["detected"] == ["K1"]
+
+
+def test_floor_run_builds_one_record_per_message(tmp_path):
+    """benchmarks/bench_parse_floor.py on a 1 MB K1 export: every row is there, the record
+    floor built exactly one Message per message and our parser found them all."""
+    out = tmp_path / "floor.md"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_parse_floor.py"), "--variants", "K1",
+         "--size", "1", "--repeats", "1", "--out", str(out)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = {r["row"]: r for r in json.loads(out.with_suffix(".json").read_text())}
+    assert list(rows) == [
+        "baseline (regex/line)",
+        "floor: read + decode",
+        "floor: + split lines",
+        "floor: + one Message per message",
+        "ours: parse only",
+    ]
+    expected = rows["ours: parse only"]["messages"]
+    assert rows["floor: + one Message per message"]["count"] == expected
+    assert expected <= rows["ours: parse only"]["count"] <= expected * 1.001
+    assert rows["baseline (regex/line)"]["vs_baseline"] == 1.0
+    assert all(r["seconds"] > 0 for r in rows.values())
