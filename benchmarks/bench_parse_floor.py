@@ -10,6 +10,8 @@ take, so a reader can tell a slow parser from a goal out of reach for the design
 * ``floor: + split lines``: each block also cut into line strings (``str.split``, in C);
 * ``floor: + one Message per message``: also one :class:`~kakao2dataset.model.Message` built per
   message, with constant fields (the record alone: no matching, no timestamps, no kinds);
+* ``floor: + one regex pass``: also the layout's message-line regex (the baseline's) found in
+  each block with one ``findall`` (in C): matching plus records, with no rule applied;
 * ``ours: parse only``: :func:`kakao2dataset.exports.parse_sources` + ``messages()`` +
   ``check()``, as in ``bench_parse.py``.
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 import sys
 import time
 from datetime import datetime
@@ -44,6 +47,7 @@ ROWS = (
     "floor: read + decode",
     "floor: + split lines",
     "floor: + one Message per message",
+    "floor: + one regex pass",
     "ours: parse only",
 )
 
@@ -67,14 +71,17 @@ def _lines(path: Path) -> int:
     return sum(sum(block.ends) for source in open_sources(path) for block in source.blocks())
 
 
-def _records(path: Path, messages: int, lines: int) -> int:
+def _records(path: Path, messages: int, lines: int, pattern: re.Pattern | None = None) -> int:
     """Decode and split as above, then build one record per message, spread over the blocks
-    in proportion to their lines (``lines``: the file's line count, counted beforehand)."""
+    in proportion to their lines (``lines``: the file's line count, counted beforehand); with
+    ``pattern``, also find its matches in each block."""
     stamp, text, kind = datetime(2024, 1, 5, 15, 4), "국밥?", MessageKind.TEXT
     built, due = 0, 0.0
     for source in open_sources(path):
         for block in source.blocks():
             split = block.text.split("\n")
+            if pattern is not None:
+                pattern.findall(block.text)
             due += len(split) * messages / lines
             share = min(messages, round(due)) - built
             out = [Message(stamp, "김민지", text, kind, "x.txt", i, i) for i in range(share)]
@@ -103,12 +110,14 @@ def measure(variant: str, size_mb: float, seed: int, repeats: int, log=print) ->
     path, meta = bench_parse.generate(variant, size_mb, seed, log=log)
     messages = meta["messages"]
     lines = _lines(path)
+    pattern = re.compile("^" + bench_parse.MESSAGE_LINE[variant], re.MULTILINE)
     runs = {
         ROWS[0]: lambda: _baseline(path, variant),
         ROWS[1]: lambda: _read_decode(path, messages),
         ROWS[2]: lambda: _split(path, messages),
         ROWS[3]: lambda: _records(path, messages, lines),
-        ROWS[4]: lambda: _ours(path, variant),
+        ROWS[4]: lambda: _records(path, messages, lines, pattern),
+        ROWS[5]: lambda: _ours(path, variant),
     }
     rows = []
     for name, fn in runs.items():

@@ -72,10 +72,12 @@ def test_floor_run_builds_one_record_per_message(tmp_path):
         "floor: read + decode",
         "floor: + split lines",
         "floor: + one Message per message",
+        "floor: + one regex pass",
         "ours: parse only",
     ]
     expected = rows["ours: parse only"]["messages"]
     assert rows["floor: + one Message per message"]["count"] == expected
+    assert rows["floor: + one regex pass"]["count"] == expected
     assert expected <= rows["ours: parse only"]["count"] <= expected * 1.001
     assert rows["baseline (regex/line)"]["vs_baseline"] == 1.0
     assert all(r["seconds"] > 0 for r in rows.values())
