@@ -39,13 +39,19 @@ def test_quick_run_has_the_expected_rows(tmp_path):
     )
     assert header in table
     rows = [line for line in table.splitlines() if line.startswith("| K1 | 1 MB |")]
-    tools = [row.split("|")[3].strip() for row in rows[:3]]
-    assert tools == ["baseline (regex/line)", "ours: parse only", "ours: full k2d parse"]
+    tools = [row.split("|")[3].strip() for row in rows[:4]]
+    assert tools == [
+        "baseline (regex/line)",
+        "ours: parse only",
+        "ours: full k2d parse",
+        "ours: k2d parse --no-anonymize",
+    ]
     assert "kakaotalkparse" not in table  # --no-peers
 
     results = json.loads(out.with_suffix(".json").read_text())
     by_tool = {r["tool"]: r for r in results}
-    for tool in ("baseline (regex/line)", "ours: parse only", "ours: full k2d parse"):
+    for tool in ("baseline (regex/line)", "ours: parse only", "ours: full k2d parse",
+                 "ours: k2d parse --no-anonymize"):
         row = by_tool[tool]
         assert "error" not in row, row
         assert row["mb_s"] > 0 and row["rss_mb"] > 0
