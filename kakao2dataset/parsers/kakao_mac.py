@@ -1,6 +1,7 @@
-"""KakaoTalk for macOS exports (support-table variant K3): a CSV file.
+"""KakaoTalk for macOS exports: a CSV file (support-table variant K3) and, designed from it, a
+tab-separated .txt (K3t unquoted, K3tq quoted).
 
-::
+**K3, the CSV** (real exports)::
 
     Date,User,Message
     2024-12-09 14:30:12,"김민지","오늘 저녁 뭐 먹지"
@@ -21,6 +22,34 @@ Rows are read by :mod:`csv` (C speed) from the streamed lines; the lines each ro
 are marked (first line MESSAGE or SYSTEM, the rest CONTINUATION). A row that is not
 ``date,user,message``, has unbalanced quotes or a field over the csv module's 128 KiB limit is
 UNPARSED, by line number. A bare CR inside quotes reads back as a line break (``\n``).
+
+**K3t / K3tq, the .txt** (designed, unverified: newer macOS builds may offer a .txt export;
+one public parser mentions a tab-separated ``Date User Message`` variant, and no real file
+has been seen, so this is the CSV's grammar with tabs, to be confirmed)::
+
+    Date<TAB>User<TAB>Message
+    2024-12-09 14:30:12<TAB>김민지<TAB>오늘 저녁 뭐 먹지
+    2024-12-09 14:31<TAB>이준호<TAB>국밥?
+    둘째 줄
+
+* An optional BOM; the first non-blank line is the header ``Date<TAB>User<TAB>Message``
+  (each field may be double-quoted). Rows are ``YYYY-MM-DD HH:MM:SS<TAB>User<TAB>Message``,
+  also ``YYYY-MM-DD HH:MM`` without seconds (seconds are kept when present). LF or CRLF.
+* Quoting is decided per file, by the sniffer: the file is *quoted* (K3tq) when the header
+  has a quote or the first row's User field is double-quoted (as the CSV app quotes user and
+  message). Quoted files are read exactly like K3 with a tab delimiter: ``""`` is a quote,
+  newlines inside quotes belong to the message, a row with quotes still open at the end of
+  the file is UNPARSED by line number.
+* *Unquoted* files (K3t): a line is a new row when it matches the row grammar; any other line
+  continues the message (joined with ``\n``), tabs and all. As in the Windows PC export, a
+  row-shaped line whose time is earlier than the row before it is a pasted look-alike and
+  stays text, whoever its speaker; one that keeps the time order is undecidable and is read
+  as a row (quoting would settle it; the unquoted form cannot). A row-shaped line with an
+  impossible date (2024-13-45) is UNPARSED, and so are the lines that would continue it.
+  Blank lines inside a message are text when more text follows, else layout (BLANK): a
+  message cannot end in an empty line. A User field cannot hold a tab; in the first row it
+  cannot be wrapped in quotes (that makes the file quoted).
+* Placeholders and event rows as in K3.
 """
 
 from __future__ import annotations
@@ -28,68 +57,84 @@ from __future__ import annotations
 import csv
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
-
-import regex
 
 from kakao2dataset.model import Message, MessageKind
 from kakao2dataset.parsers._kakao_kinds import classify_kakao
 from kakao2dataset.parsers._kakao_mac_blocks import MacBlocks
+from kakao2dataset.parsers._kakao_mac_grammar import (
+    CSV_HEADER,
+    CSV_ROW_START,
+    EVENT_TAILS,
+    TXT_HEADER,
+    TXT_QUOTED_ROW,
+    TXT_ROW_START,
+    csv_stamp,
+    is_event,
+    txt_stamp,
+)
+from kakao2dataset.parsers._kakao_mac_txt import TxtReader
 from kakao2dataset.parsers.base import LineAccounting, LineClass, Parser, Sniff, register
 from kakao2dataset.reading import Block, RawLine
 
-HEADER = regex.compile(r'^"?Date"?,"?User"?,"?Message"?$')
-ROW_START = regex.compile(r'^"?\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"?,')
-# Events, told apart from speech by starting with the row's own user name.
-EVENT_TAILS = regex.compile(
-    r" (?:invited .*|joined this chatroom|left this chatroom)\.$"
-    r"|님이 (?:.+님을 초대(?:하였|했)습니다|들어왔습니다|나갔습니다)\.$"
-)
+__all__ = ["EVENT_TAILS", "KakaoMacParser"]
 
-
-def _is_event(user: str, text: str) -> bool:
-    return text.startswith(user) and EVENT_TAILS.match(text, len(user)) is not None
-
-
-def _stamp(text: str) -> datetime | None:
-    """``YYYY-MM-DD HH:MM:SS`` → datetime; None for anything else (2024-13-45 included:
-    report, never guess)."""
-    if len(text) != 19 or text[10] != " " or text[4] != "-":
-        return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
+# What the CSV reader needs per variant: the delimiter, the header, the timestamp reader.
+# (K3t, unquoted, has a reader of its own and uses only the header and stamp of the .txt.)
+GRAMMARS = {
+    "K3": (",", CSV_HEADER, csv_stamp),
+    "K3t": ("\t", TXT_HEADER, txt_stamp),
+    "K3tq": ("\t", TXT_HEADER, txt_stamp),
+}
+NOTES = {
+    "K3": "KakaoTalk macOS CSV; timestamps with seconds, ISO dates (no order to infer)",
+    "K3t": "KakaoTalk macOS .txt, unquoted (a designed, unverified grammar): a line is a row "
+           "when it is shaped like one and keeps the time order, else message text",
+    "K3tq": "KakaoTalk macOS .txt, quoted fields (a designed, unverified grammar): read as the "
+            "CSV with tabs",
+}
 
 
 @register
 class KakaoMacParser(Parser):
     name = "kakao-mac"
     app = "kakaotalk"
-    description = "KakaoTalk for macOS (.csv: Date,User,Message)"
+    description = "KakaoTalk for macOS (.csv: Date,User,Message; .txt: the same, tab-separated)"
+
+    def __init__(self, source: str, sniff: Sniff):
+        super().__init__(source, sniff)
+        self._delimiter, self._header, self._stamp = GRAMMARS[sniff.variant]
 
     @classmethod
     def sniff(cls, head: Sequence[RawLine]) -> Sniff | None:
         texts = [line.text for line in head if line.text]
-        if not texts or not HEADER.match(texts[0].lstrip("\ufeff")):
+        first = texts[0].lstrip("\ufeff") if texts else ""
+        if CSV_HEADER.match(first):
+            variant, row_start = "K3", CSV_ROW_START
+        elif TXT_HEADER.match(first):
+            quoted = '"' in first or (len(texts) > 1 and TXT_QUOTED_ROW.match(texts[1]))
+            variant, row_start = ("K3tq" if quoted else "K3t"), TXT_ROW_START
+        else:
             return None
-        rows = sum(1 for t in texts[1:] if ROW_START.match(t))
-        if len(texts) > 1 and rows == 0:
+        if len(texts) > 1 and not any(row_start.match(t) for t in texts[1:]):
             return None
-        notes = ("KakaoTalk macOS CSV; timestamps with seconds, ISO dates (no order to infer)",)
-        return Sniff(parser=cls.name, variant="K3", score=0.95, notes=notes)
+        return Sniff(parser=cls.name, variant=variant, score=0.95, notes=(NOTES[variant],))
 
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
-        consumed: deque[RawLine] = deque()
         self._kinds: dict[str, MessageKind] = {}
         self._header_seen = False
+        if self.sniffed.variant == "K3t":
+            return TxtReader(self.source, self._kind, accounting).run(lines)
+        return self._by_csv(lines, accounting)
+
+    def _by_csv(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
+        consumed: deque[RawLine] = deque()
 
         def feed() -> Iterator[str]:
             for line in lines:
                 consumed.append(line)
                 yield line.text + "\n"
 
-        reader = csv.reader(feed(), strict=True)
+        reader = csv.reader(feed(), delimiter=self._delimiter, strict=True)
         while True:
             try:
                 row = next(reader)
@@ -106,23 +151,25 @@ class KakaoMacParser(Parser):
     block_reader = True
 
     def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
+        if self.sniffed.variant != "K3":  # the .txt variants are read line by line
+            return super().parse_blocks(blocks, accounting)
         self._kinds = {}
         self._header_seen = False
         return MacBlocks(self, accounting).messages(blocks)
 
     def _row(self, row: list[str], consumed: deque, acct: LineAccounting) -> Message | None:
         first = consumed[0]
-        if not self._header_seen and HEADER.match(first.text.lstrip("\ufeff")):
+        if not self._header_seen and self._header.match(first.text.lstrip("\ufeff")):
             self._header_seen = True  # the first one only; blank lines may precede it
             return self._mark(consumed, acct, LineClass.HEADER)
         if not row:
             return self._mark(consumed, acct, LineClass.BLANK)
-        stamp = _stamp(row[0]) if len(row) == 3 else None
+        stamp = self._stamp(row[0]) if len(row) == 3 else None
         if stamp is None:
             return self._mark(consumed, acct, LineClass.UNPARSED)
         user, text = row[1], row[2]
         last = consumed[-1].number
-        if _is_event(user, text):
+        if is_event(user, text):
             self._mark(consumed, acct, LineClass.SYSTEM)
             return Message(stamp, "", text, MessageKind.SYSTEM, self.source, first.number, last)
         self._mark(consumed, acct, LineClass.MESSAGE)
