@@ -46,3 +46,17 @@ def test_readme_table_is_the_one_k2d_formats_prints():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     table = CliRunner().invoke(main, ["formats", "--markdown"]).output.strip()
     assert table in readme
+
+
+def test_every_variant_has_the_example_file_regenerate_py_writes():
+    """examples/formats/ holds one small rendering per variant; regenerating must not change a
+    byte, so the shipped examples stay what the synthetic writer makes."""
+    import runpy
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    regenerate = runpy.run_path(str(examples / "regenerate.py"))
+    assert set(regenerate["FORMAT_EXAMPLES"]) == {row["variant"] for row in support_rows()}
+    for variant in regenerate["FORMAT_EXAMPLES"]:
+        name, data = regenerate["format_example"](variant)
+        assert (examples / "formats" / name).read_bytes() == data, name
