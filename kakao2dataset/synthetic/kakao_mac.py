@@ -33,15 +33,16 @@ def _rows(
     conversation: Conversation, row: Callable[[str, str, str], str], ordered: bool = False
 ) -> tuple[list[str], list[SyntheticMessage]]:
     """The rows of a conversation (``row(stamp, user, text)``) and what parsing them gives.
-    ``ordered``: seconds never go back within a minute (the unquoted .txt reads a row whose
-    time goes back as a pasted line; the CSV does not care)."""
-    rows, expected, last = [], [], None
+    ``ordered``: seconds never go back (the unquoted .txt reads a row whose time goes back as
+    a pasted line; the CSV does not care): they come from the minute itself, so messages of
+    one minute share them and a message renders the same wherever a rendering starts (the
+    benchmark renders a long chat in pieces and stitches them)."""
+    rows, expected = [], []
     for index, message in enumerate(conversation.messages):
         # The Mac app keeps seconds; spread them so the test proves they are read.
-        stamp = message.timestamp + timedelta(seconds=(index * 13) % 60)
-        if ordered and last is not None and stamp < last:
-            stamp = last  # the same minute: the one before was later in it
-        last = stamp
+        stamp = message.timestamp
+        spread = (stamp.hour * 7 + stamp.minute * 13) if ordered else index * 13
+        stamp += timedelta(seconds=spread % 60)
         text = message.text or PLACEHOLDERS.get(message.kind, "")
         rows.append(row(f"{stamp:%Y-%m-%d %H:%M:%S}", message.speaker, text))
         expected.append(SyntheticMessage(stamp, message.speaker, text, message.kind))
