@@ -19,7 +19,7 @@ import regex
 
 from kakao2dataset.model import MessageKind
 from kakao2dataset.parsers._clock import hour24
-from kakao2dataset.parsers.base import placeholder_classifier
+from kakao2dataset.parsers.base import placeholder_classifier, placeholder_gate
 from kakao2dataset.reading import RawLine
 
 # A clock time at the start of a line (group names shared by both parsers).
@@ -87,6 +87,7 @@ EXACT = {
 PREFIXES = {"☎ ": MessageKind.CALL}
 PATTERNS = [(regex.compile(r"https?://\S+"), MessageKind.LINK)]
 line_kind = placeholder_classifier(EXACT, PREFIXES, PATTERNS)
+maybe_line_placeholder = placeholder_gate(EXACT, PREFIXES, PATTERNS)  # None: certainly TEXT
 
 # "X unsent a message": who (group "who", may be absent) → a DELETED message of X.
 UNSENT = regex.compile(
@@ -141,3 +142,8 @@ class Lookahead:
 
     def push(self, lines: list[RawLine]) -> None:
         self._back.extendleft(reversed(lines))
+
+    @property
+    def backlog(self) -> int:
+        """How many lines taken back wait to be read again."""
+        return len(self._back)
