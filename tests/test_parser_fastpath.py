@@ -4,13 +4,15 @@ Readers that match whole decoded blocks with one regex (``Parser.block_reader``)
 same messages, the same line accounting and the same warnings as the line-by-line state
 machine, for every synthetic variant, the golden files, and hand-made inputs that leave the
 fast path (multi-line messages, look-alike lines, day lines after blank lines, a third name,
-time going back), read with the normal block size and with tiny blocks (so that every
-construct also meets a block boundary).
+time going back; for LINE quoted texts that close late, raw texts starting with ``"``, a quote
+open at the end, bare LF in CRLF files), read with the normal block size and with tiny blocks
+(so that every construct also meets a block boundary).
 """
 
 from __future__ import annotations
 
 import csv
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -276,3 +278,140 @@ def test_mac_rows_over_the_csv_field_limit_read_the_same(tmp_path):
         _assert_same(path, sizes=(None, 30, 200))
     finally:
         csv.field_size_limit(old)
+
+
+# -- LINE mobile: quoted texts, the bare-LF guard, day lines and clocks of every dialect ----
+LINE_DIALECTS = {  # head, day line, clock(h, m), file name
+    "L1": (["[LINE] 佐藤とのトーク履歴", "保存日時：2024/01/08 10:00", ""],
+           lambda d, wd: f"2024/01/{d:02d}({'月火水木金土日'[wd]})",
+           lambda h, m: f"{h:02d}:{m:02d}", "[LINE] 佐藤とのトーク.txt"),
+    "L1'": (["[LINE] 佐藤とのトーク履歴", "保存日時：2024/1/8 午前10:00", ""],
+            lambda d, wd: f"2024/1/{d}({'月火水木金土日'[wd]})",
+            lambda h, m: f"{'午前' if h < 12 else '午後'}{(h - 1) % 12 + 1:02d}:{m:02d}",
+            "[LINE] 佐藤とのトーク.txt"),
+    "L2'": (["[LINE] Chat history with Bob", "Saved on: 01/08/2024, 10:00", ""],
+            lambda d, wd: f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[wd]}, 01/{d:02d}/2024",
+            lambda h, m: f"{(h - 1) % 12 + 1}:{m:02d}{'AM' if h < 12 else 'PM'}",
+            "[LINE] Chat with Bob.txt"),
+    "L4": (["[LINE] 김민지님과의 대화", "저장한 날짜：2024/01/08 10:00", ""],
+           lambda d, wd: f"2024/01/{d:02d}({'월화수목금토일'[wd]})",
+           lambda h, m: f"{'오전' if h < 12 else '오후'} {(h - 1) % 12 + 1}:{m:02d}",
+           "[LINE] 김민지님과의 대화.txt"),
+}
+BAD_CLOCK = {"L1": "25:00", "L1'": "午後13:00", "L2'": "13:00PM", "L4": "오후 13:00"}
+
+
+def _line_mobile_lines(dialect: str, open_at_end: bool) -> list[tuple[str, str]]:
+    """(text, end) pairs of days 4-6 of January 2024: ordinary records with quoted texts that
+    close on later lines (bare LF inside), raw texts starting with ``"``, look-alike records
+    and day lines inside quotes, a false opening, a badly quoted text, a third name, time going
+    back, plain continuations, system lines, day lines after blank lines, impossible clocks."""
+    head, day, clk, _ = LINE_DIALECTS[dialect]
+    out = [(text, "\r\n") for text in head]
+
+    def rec(h: int, m: int, sender: str, text: str, end: str = "\r\n") -> None:
+        out.append((f"{clk(h, m)}\t{sender}\t{text}", end))
+
+    out.append((day(5, 4), "\r\n"))
+    for i in range(30):
+        rec(9, i, "佐藤" if i % 3 else "鈴木", f"{i}")
+    rec(14, 0, "佐藤", "こんにちは")
+    rec(14, 1, "鈴木", "はい")
+    rec(14, 2, "佐藤", '"二行の', "\n")
+    out.append(('テキスト"', "\r\n"))
+    rec(14, 3, "鈴木", '"見た目', "\n")
+    out += [(f"{clk(14, 4)}\t佐藤\t中の行", "\n"), (day(6, 5), "\n"), ("", "\n"),
+            (day(4, 3), "\n"), ('終わり""引用""です"', "\r\n")]
+    rec(14, 5, "佐藤", '"hi" she said')
+    rec(14, 5, "佐藤", '"')
+    rec(14, 5, "鈴木", '""')
+    rec(14, 6, "鈴木", '"開いたまま')
+    rec(14, 7, "佐藤", "次の記録")
+    out.append(('閉じる"', "\r\n"))
+    rec(14, 7, "鈴木", '"昔の行が中に', "\n")
+    out += [(f"{clk(9, 0)}\t佐藤\t過去の行", "\r\n"), (day(4, 3), "\r\n"), ('閉じる"', "\r\n")]
+    rec(14, 8, "鈴木", '"日付で終わる')
+    out.append((day(6, 5), "\r\n"))
+    rec(9, 0, "佐藤", "新しい日")
+    rec(9, 1, "鈴木", '"悪い', "\n")
+    out += [('中に"一つ', "\n"), ('終わり"', "\r\n")]
+    rec(9, 2, "高橋", "三人目")
+    rec(8, 0, "佐藤", "時間が戻る")
+    out += [("続きの行", "\r\n"), ("Mon, 01/01/2024", "\r\n"), ("12345 数字で始まる", "\r\n"),
+            ("오후 3:00 정산", "\r\n"), ("午前の部", "\r\n"), ("１２:３０\t佐藤\t全角", "\r\n")]
+    out.append((f"{clk(9, 3)}\t\t佐藤がメッセージの送信を取り消しました", "\r\n"))
+    out.append((f"{clk(9, 3)}\t鈴木が参加しました", "\r\n"))
+    out.append((f"{BAD_CLOCK[dialect]}\t佐藤\t無効な時刻", "\r\n"))
+    rec(9, 4, "佐藤", "")
+    rec(9, 4, "鈴木", "タブ\t入り\tテキスト")
+    rec(9, 5, "佐藤", '"空行入り', "\n")
+    out += [("", "\n"), ('"', "\r\n")]
+    out += [("", "\r\n"), ("", "\r\n"), (day(5, 4), "\r\n")]
+    rec(9, 6, "鈴木", "前の日付の後")
+    out += [("", "\r\n"), (day(7, 6), "\r\n")]
+    rec(0, 0, "鈴木", "真夜中")
+    rec(12, 0, "佐藤", "正午")
+    if open_at_end:
+        rec(12, 1, "鈴木", '"最後の引用', "\n")
+        out += [("まだ開いている", "\n"), ("終わらない", "\r\n")]
+    else:
+        rec(12, 1, "鈴木", "最後")
+    return out
+
+
+def _line_mobile_file(tmp_path: Path, dialect: str, ends: str, final: bool, open_at_end: bool):
+    lines = _line_mobile_lines(dialect, open_at_end)
+    if ends != "as is":
+        lines = [(text, ends) for text, _ in lines]
+    text = "".join(t + e for t, e in lines)
+    if not final:
+        text = text.rstrip("\r\n")
+    path = tmp_path / LINE_DIALECTS[dialect][3]
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("dialect", list(LINE_DIALECTS))
+@pytest.mark.parametrize("ends", ["as is", "\r\n", "\n"])
+@pytest.mark.parametrize("final", [True, False])
+@pytest.mark.parametrize("open_at_end", [True, False])
+def test_tricky_line_mobile_lines_read_the_same_on_the_fast_path(
+        tmp_path, dialect, ends, final, open_at_end):
+    path = _line_mobile_file(tmp_path, dialect, ends, final, open_at_end)
+    (parsed,) = parse_sources(path)
+    assert (parsed.sniff.parser, parsed.sniff.variant) == ("line-mobile", dialect)
+    _assert_same(path)
+
+
+@pytest.mark.parametrize("ends", ["as is", "\n"])
+def test_every_block_boundary_in_line_mobile_lines_reads_the_same(tmp_path, ends):
+    """A quoted text may meet a block end anywhere: the rules' look-ahead then reads on into
+    the next block, and lines it takes back are read again before the fast loop goes on."""
+    path = _line_mobile_file(tmp_path, "L1", ends, True, True)
+    _assert_same(path, sizes=range(8, 400, 3))
+
+
+LINE_PIECES = [  # texts of random LINE mobile lines; {t} is a clock
+    "{t}\t佐藤\tこんにちは", "{t}\t鈴木\t了解", "{t}\t高橋\t三人目", '{t}\t佐藤\t"開く',
+    '{t}\t鈴木\t"hi" she said', '{t}\t佐藤\t"', '{t}\t鈴木\t"""引用"" 開く', "{t}\t\t通知",
+    "{t}\t佐藤が参加しました", "{t}\t佐藤\t", '閉じる"', '"', '中に"一つ', '""二重""', "続き",
+    "", "2024/01/05(金)", "2024/01/06(土)", "2024/01/04(木)", "2024/01/07(日)", "Mon, 01/01/2024",
+    "12 から", "午前の部", "[LINE] 佐藤とのトーク履歴",
+]
+LINE_CLOCKS = ["09:00", "09:30", "10:00", "24:00"]
+LINE_HEAD = "[LINE] 佐藤とのトーク履歴\r\n保存日時：2024/01/08 10:00\r\n\r\n2024/01/05(金)\r\n"
+
+
+@given(st.lists(st.tuples(st.sampled_from(LINE_PIECES), st.sampled_from(LINE_CLOCKS),
+                          st.sampled_from(["\r\n", "\n"])), max_size=40),
+       st.sampled_from(["\r\n", "\n", ""]))
+@settings(max_examples=150, deadline=None)
+def test_random_line_mobile_lines_read_the_same_on_the_fast_path(lines, final):
+    """Random lines after a header: times that go back, quotes that open and close anywhere,
+    day lines, look-alikes; the last line ends in ``final``."""
+    texts = [LINE_HEAD] + [piece.format(t=t) + end for piece, t, end in lines]
+    texts[-1] = texts[-1].rstrip("\r\n") + final
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "[LINE] 佐藤とのトーク.txt"
+        path.write_bytes("".join(texts).encode("utf-8"))
+        _assert_same(path)
