@@ -99,9 +99,13 @@ UNSENT = regex.compile(
 )
 
 
+# The last characters of every UNSENT form: any other text is no notice, without a regex.
+UNSENT_LAST = frozenset("した.。息다e")
+
+
 def unsent_by(text: str) -> str | None:
     """The name in an "unsent a message" notice ("" when it names nobody), else None."""
-    if not text or text[-1] not in "しした.。息息다e" and not text.endswith("消息"):
+    if text[-1:] not in UNSENT_LAST:
         return None
     m = UNSENT.fullmatch(text)
     if m is None:
