@@ -415,3 +415,73 @@ def test_random_line_mobile_lines_read_the_same_on_the_fast_path(lines, final):
         path = Path(folder) / "[LINE] 佐藤とのトーク.txt"
         path.write_bytes("".join(texts).encode("utf-8"))
         _assert_same(path)
+
+
+# -- LINE desktop ("Save chat"): learned names, unsend notices, blank lines, no quotes -------
+def _line_desktop_lines(fill: int) -> list[tuple[str, str]]:
+    """(text, end) pairs: ``fill`` ordinary records (past the learning window when 2000+),
+    then names with spaces, a name that starts another, a name learned too long, texts ending
+    like a notice, glued and spaced notices, blank lines inside and after messages, day lines
+    (earlier, later, wrong weekday), time going back, impossible clocks, digits starting
+    continuations, a speaker not learned."""
+    out = [("\ufeff2024.01.05 Friday", "\r\n")]
+    names = ["Alice Kim", "Bob", "Bob Lee", "Carol says", "佐藤"]
+    for i in range(fill):
+        out.append((f"{9 + i // 600:02d}:{i // 10 % 60:02d} {names[i % 5]} {i}", "\r\n"))
+    out += [(text, "\r\n") for text in [
+        "20:00 Alice Kim hi", "20:00 Alice Kimchi is a name", "20:01 Bob Lee yes", "20:01 Bob ok",
+        "20:02 Carol hi", "20:02 Carol says hi", "20:03 佐藤 これでいいです。", "20:03 Bob fine.",
+        "20:03 Bob 알겠습니다", "20:03 Bob I'm done, message unsent a message", "second line",
+        "20:04 Bob unsent a message", "20:04 Bobがメッセージの送信を取り消しました", "after notice",
+        "20:05 佐藤 ", "20:05 佐藤", "", "20:06 佐藤 空行の後", "", "", "continues after blanks",
+        "20:07 Dave 新しい人", "20:07 佐藤  二つの空白", "19:00 佐藤 時間が戻る", "12 is a number",
+        "2024.01.04 Thursday", "2024.01.06 Friday", "24:00 佐藤 無効", "20:60 佐藤 無効",
+        "２０:０８ 佐藤 全角", "20:08 Alice Kim\tタブ", "", "2024.01.06 Saturday",
+        "00:00 Bob midnight", "00:00 佐藤 Photos", "00:01 Alice Kim https://example.com/x",
+    ]]
+    return out + [("00:02 Bob last", "\r\n"), ("", "\r\n")]
+
+
+@pytest.mark.parametrize("fill", [30, 2100])
+@pytest.mark.parametrize("ends", ["\r\n", "\n", "mixed"])
+@pytest.mark.parametrize("final", ["\r\n", "", "blank"])
+def test_tricky_line_desktop_lines_read_the_same_on_the_fast_path(tmp_path, fill, ends, final):
+    lines = _line_desktop_lines(fill)
+    if final != "blank":
+        lines = lines[:-1]
+    if ends != "mixed":
+        lines = [(text, ends) for text, _ in lines]
+    else:  # bare CR and LF inside a CRLF file
+        lines = [(text, ("\r\n", "\n", "\r\n", "\r")[i % 4]) for i, (text, _) in enumerate(lines)]
+    text = "".join(t + e for t, e in lines)
+    if final == "":
+        text = text.rstrip("\r\n")
+    path = tmp_path / "[LINE] Chat with Bob.txt"
+    path.write_bytes(text.encode("utf-8"))
+    (parsed,) = parse_sources(path)
+    assert (parsed.sniff.parser, parsed.sniff.variant) == ("line-desktop", "L3")
+    _assert_same(path, sizes=(*BLOCK_SIZES, 5000))
+
+
+DESKTOP_PIECES = [  # texts of random LINE desktop lines; {t} is a clock
+    "{t} Alice Kim hi", "{t} Alice hi", "{t} Bob ok", "{t} Bob", "{t} 佐藤 です。", "{t} Dave new",
+    "{t} Bob unsent a message", "{t} 佐藤がメッセージの送信を取り消しました", "{t}  two spaces",
+    "continued", "", "1 digit first", "2024.01.04 Thursday", "2024.01.06 Saturday",
+    "2024.01.07 Sunday", "2024.01.08 Friday",
+]
+DESKTOP_HEAD = "2024.01.05 Friday\r\n" + "".join(
+    f"08:{i:02d} {name} {i}\r\n" for i, name in enumerate(["Alice Kim", "Bob", "佐藤"] * 4))
+
+
+@given(st.lists(st.tuples(st.sampled_from(DESKTOP_PIECES), st.sampled_from(LINE_CLOCKS),
+                          st.sampled_from(["\r\n", "\r\n", "\n", "\r"])), max_size=40),
+       st.sampled_from(["\r\n", ""]))
+@settings(max_examples=300, deadline=None)
+def test_random_line_desktop_lines_read_the_same_on_the_fast_path(lines, final):
+    """Random lines after a head that teaches the names; the last line ends in ``final``."""
+    texts = [DESKTOP_HEAD] + [piece.format(t=t) + end for piece, t, end in lines]
+    texts[-1] = texts[-1].rstrip("\r\n") + final
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "[LINE] Chat with Bob.txt"
+        path.write_bytes("".join(texts).encode("utf-8"))
+        _assert_same(path)
