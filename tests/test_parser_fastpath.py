@@ -433,6 +433,7 @@ def _line_desktop_lines(fill: int) -> list[tuple[str, str]]:
         "20:02 Carol hi", "20:02 Carol says hi", "20:03 佐藤 これでいいです。", "20:03 Bob fine.",
         "20:03 Bob 알겠습니다", "20:03 Bob I'm done, message unsent a message", "second line",
         "20:04 Bob unsent a message", "20:04 Bobがメッセージの送信を取り消しました", "after notice",
+        "20:04 Message unsent.", "20:04 メッセージの送信を取り消しました",
         "20:05 佐藤 ", "20:05 佐藤", "", "20:06 佐藤 空行の後", "", "", "continues after blanks",
         "20:07 Dave 新しい人", "20:07 佐藤  二つの空白", "19:00 佐藤 時間が戻る", "12 is a number",
         "2024.01.04 Thursday", "2024.01.06 Friday", "24:00 佐藤 無効", "20:60 佐藤 無効",
@@ -466,6 +467,7 @@ def test_tricky_line_desktop_lines_read_the_same_on_the_fast_path(tmp_path, fill
 DESKTOP_PIECES = [  # texts of random LINE desktop lines; {t} is a clock
     "{t} Alice Kim hi", "{t} Alice hi", "{t} Bob ok", "{t} Bob", "{t} 佐藤 です。", "{t} Dave new",
     "{t} Bob unsent a message", "{t} 佐藤がメッセージの送信を取り消しました", "{t}  two spaces",
+    "{t} Message unsent.",
     "continued", "", "1 digit first", "2024.01.04 Thursday", "2024.01.06 Saturday",
     "2024.01.07 Sunday", "2024.01.08 Friday",
 ]

@@ -2,19 +2,20 @@
 
 Why: a Python step per line (a regex match, a name search, a ``datetime``, a record) costs
 most of the parse budget. Here one ``findall`` cuts a decoded block into rows, one per line,
-and a tight loop with the reader's state in local variables reads the two lines almost every
+and a tight loop with the reader's state in local variables reads the lines almost every
 "Save chat" file is made of:
 
-* a record ``HH:MM <name> <text>`` of a valid clock and time moving on (or no message open),
-  whose first word is a learned one-word name that no longer name starts with, and that is no
-  unsend notice (the rules' own ``unsent_by`` decides where the last character could end one);
+* a record ``HH:MM <name> <text>`` of a valid clock and time moving on (or no message open)
+  whose first word is a learned one-word name that no longer name starts with, or an unsend
+  notice (the rules' own ``unsent_by`` decides, where the last character could end one);
 * a continuation line of an open message that cannot be a record or a day line (it does not
-  start with a digit).
+  start with a digit);
+* a day line after the current day (the rules' ``day_of``, remembered per text).
 
-Every other line (day lines, blank lines and the line after them, names with spaces or not
-learned, notices, time going back, the first line, the last line without an end) goes to the
-unchanged rules of :class:`_Reader`, with the state written back first and read again after.
-The names are learned from the first :data:`LEARN_LINES` lines first, as the rules do.
+Every other line (blank lines and the line after them, names with spaces or not learned,
+time going back, the first line, the last line without an end) goes to the unchanged rules
+of :class:`_Reader`, with the state written back first and read again after. The names are
+learned from the first :data:`LEARN_LINES` lines first, as the rules do.
 
 Rows of the block pattern (``end`` is the line's terminator)::
 
@@ -40,12 +41,15 @@ from kakao2dataset.parsers._line_common import (
     unsent_by,
 )
 from kakao2dataset.parsers.base import LineAccounting, LineClass
-from kakao2dataset.parsers.line_desktop import LEARN_LINES, _Reader, learn_names
+from kakao2dataset.parsers.line_desktop import LEARN_LINES, _Reader, day_of, learn_names
 from kakao2dataset.reading import Block, RawLine, split_lines
 
 TEXT = MessageKind.TEXT
 STARTS_WITH_DIGIT = regex.compile(r"\d").match  # records and day lines do (the rules' \d)
 _MISSING = object()
+DAYS = 8192  # texts of lines starting with a digit → their day_of, kept
+DELETED, SYSTEM = MessageKind.DELETED, MessageKind.SYSTEM
+MESSAGE_LINE, SYSTEM_LINE, DATE_LINE = LineClass.MESSAGE, LineClass.SYSTEM, LineClass.DATE
 
 
 def _rows_pattern(ends: str) -> re.Pattern:
@@ -94,6 +98,7 @@ class BlockReader(_Reader):
         self.plain = frozenset(name for name in names if " " not in name
                                and not any(other.startswith(name + " ") for other in names))
         self.deltas: dict[str, timedelta | None] = {}
+        self.days: dict[str, date | None] = {}
         self.midnight_of: tuple[date | None, datetime | None] = (None, None)
 
     def batches(self, blocks: Iterable[Block]) -> Iterator[list[Message]]:
@@ -110,49 +115,70 @@ class BlockReader(_Reader):
 
     def _rows(self, rows: list[tuple[str, ...]], number: int, out: list[Message]) -> None:
         """The loop over one block's rows. ``head``/``parts``/``last_line`` are the pending
-        message's (see PendingMessage); ``held``: blank lines wait for the next line."""
-        pending, plain, deltas, append = self.pending, self.plain, self.deltas, out.append
+        message's (see PendingMessage); ``held``: blank lines wait for the next line. A line
+        read here either continues the open message or ends it: a record or a notice starts
+        the next one (``new``), a day line starts none (``new`` False)."""
+        pending, plain, deltas, days, append = (self.pending, self.plain, self.deltas, self.days,
+                                                out.append)
         source, gate = pending.source, maybe_line_placeholder
         head, parts, last_line, last = pending._head, pending._parts, pending._last_line, self.last
-        midnight, held = self._midnight(), bool(self.blanks)
-        records = more = 0
+        day, midnight, held = self.day, self._midnight(), bool(self.blanks)
+        counts = dict.fromkeys((LineClass.MESSAGE, LineClass.SYSTEM, LineClass.DATE), 0)
+        more = 0
         for row in rows:
             clock, rest, first, body, rend, other, oend, unended = row
-            if clock:
+            new = None
+            if held:
+                pass
+            elif clock:
                 delta = deltas.get(clock, _MISSING)
                 if delta is _MISSING:
                     delta = self._delta(clock)
                 ts = None if delta is None or midnight is None else midnight + delta
-                if (ts is not None and (head is None or ts >= last) and first in plain
-                        and not held and (rest[-1:] not in UNSENT_LAST or unsent_by(rest) is None)):
-                    # A record of a known speaker (what _record does with it)
-                    if head is not None:
-                        first_ts, speaker, first_line, kind = head
-                        text = parts[0] if len(parts) == 1 else "\n".join(parts)
-                        if kind is None:
-                            kind = TEXT if gate(text) is None else line_kind(text)
-                        append(Message(first_ts, speaker, text, kind, source, first_line,
-                                       last_line))
-                    head, parts, last_line, last = (ts, first, number, None), [body], number, ts
-                    records += 1
-                    number += 1
-                    continue
-            elif other and head is not None and not held and STARTS_WITH_DIGIT(other) is None:
-                # A continuation line (what _line does with it)
-                parts.append(other)
-                last_line = number
-                more += 1
+                if ts is not None and (head is None or ts >= last):  # as _record
+                    who = None if rest[-1:] not in UNSENT_LAST else unsent_by(rest)
+                    if who is not None:  # an unsend notice (what _unsent does with it)
+                        new, body, cls = (ts, who, number, DELETED if who else SYSTEM), rest, SYSTEM_LINE
+                    elif first in plain:  # a record of a known speaker
+                        new, cls = (ts, first, number, None), MESSAGE_LINE
+            elif other:
+                if STARTS_WITH_DIGIT(other) is None:  # no record, no day line
+                    if head is not None:  # a continuation line (what _line does with it)
+                        parts.append(other)
+                        last_line = number
+                        more += 1
+                        number += 1
+                        continue
+                else:
+                    new_day = days.get(other, _MISSING)
+                    if new_day is _MISSING:
+                        new_day = self._day_of(other)
+                    if new_day is not None and (day is None or new_day > day):  # a day line
+                        self.day = day = new_day
+                        midnight = self._midnight()
+                        new, cls = False, DATE_LINE
+            if new is None:  # by the rules
+                pending._head, pending._parts, pending._last_line = head, parts, last_line
+                self.last = last
+                self._by_rules(_raw(number, row), out)
+                head, parts, last_line = pending._head, pending._parts, pending._last_line
+                last, day, midnight, held = self.last, self.day, self._midnight(), bool(self.blanks)
                 number += 1
                 continue
-            pending._head, pending._parts, pending._last_line = head, parts, last_line
-            self.last = last
-            self._by_rules(_raw(number, row), out)
-            head, parts, last_line, last = pending._head, pending._parts, pending._last_line, self.last
-            midnight, held = self._midnight(), bool(self.blanks)
+            if head is not None:  # the open message is done
+                first_ts, speaker, first_line, kind = head
+                text = parts[0] if len(parts) == 1 else "\n".join(parts)
+                if kind is None:
+                    kind = TEXT if gate(text) is None else line_kind(text)
+                append(Message(first_ts, speaker, text, kind, source, first_line, last_line))
+                head = None
+            if new:
+                head, parts, last_line, last = new, [body], number, new[0]
+            counts[cls] += 1
             number += 1
         pending._head, pending._parts, pending._last_line = head, parts, last_line
         self.last = last
-        self.acct.counts[LineClass.MESSAGE] += records
+        self.acct.counts.update(counts)
         self.acct.counts[LineClass.CONTINUATION] += more
 
     def _by_rules(self, line: RawLine, out: list[Message]) -> None:
@@ -169,6 +195,14 @@ class BlockReader(_Reader):
         delta = timedelta(hours=hour, minutes=minute) if hour <= 23 and minute <= 59 else None
         self.deltas[clock] = delta  # at most 10,000 clock texts
         return delta
+
+    def _day_of(self, text: str) -> date | None:
+        """``day_of`` of a line starting with a digit, remembered (a chat has a few thousand
+        day lines)."""
+        day = day_of(text)
+        if len(self.days) < DAYS:
+            self.days[text] = day
+        return day
 
     def _midnight(self) -> datetime | None:
         """The start of the current day (None before the first day line)."""
