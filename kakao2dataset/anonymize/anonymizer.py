@@ -22,6 +22,7 @@ from kakao2dataset.anonymize.address import find_address, find_plate
 from kakao2dataset.anonymize.config import AnonymizerConfig
 from kakao2dataset.anonymize.guard import guard
 from kakao2dataset.anonymize.names import (
+    JOB_TITLES,
     FormIndex,
     NameBook,
     NameFinder,
@@ -29,6 +30,7 @@ from kakao2dataset.anonymize.names import (
     speaker_variants,
 )
 from kakao2dataset.anonymize.normalize import Normalized, normalize
+from kakao2dataset.anonymize.plain import PlainWords
 from kakao2dataset.anonymize.repeats import RepeatCache
 from kakao2dataset.anonymize.secret import find_secret
 from kakao2dataset.anonymize.spans import Claims, Span
@@ -63,9 +65,12 @@ def _detectors_for(t: str) -> list:
 
 # The only detectors that read the previous message (for cue words like 계좌 or 주문).
 _CONTEXT_DETECTORS = frozenset(NUMBER_DETECTORS)
-_SECRET_GATE = regex.compile(
-    r"비번|비밀번호|패스워드|암호|인증|otp|pw|password|pin|도어락", regex.IGNORECASE
-)
+_SECRET_CUES = ("비번", "비밀번호", "패스워드", "암호", "인증", "otp", "pw", "password", "pin", "도어락")  # fmt: skip
+_SECRET_GATE = regex.compile("|".join(_SECRET_CUES), regex.IGNORECASE)
+# What a text of lower-case letters, Hangul and punctuation may hold that some rule reads: the
+# secret and spelled e-mail cues of the gates above, ``www.``, and the name finder's 씨/님 and job
+# titles. A word holding one never takes the plain path (see .plain).
+_RULE_CUES = ("씨", "님", "골뱅이", "앳", "(at)", "[at]", "www.", *_SECRET_CUES, *JOB_TITLES)
 
 
 class Anonymizer:
@@ -101,6 +106,13 @@ class Anonymizer:
         protected = {*self.config.allow, *self._speaker_of}
         self._names = NameFinder(self.book, protected, kiwi=kiwi)
         self._repeats = RepeatCache()
+        names_on = self.config.name_detection and "NAME" not in self.config.disabled
+        self._plain = PlainWords(
+            triggers=[*self._speaker_of, *self.config.allow, *self.config.deny, *_RULE_CUES],
+            learned=self.book.anchored.order,
+            known=self.book.anchored.find,
+            verdicts=self._names.verdicts if names_on else None,
+        )
 
     # ----------------------------------------------------------------- public API
     def anonymize_text(self, text: str, context: str = "") -> str:
@@ -147,6 +159,10 @@ class Anonymizer:
 
     def _process(self, text: str, context: str = "", forced=()) -> str:
         if not text:
+            if self.trace is not None:
+                self.trace.append([])
+            return text
+        if not forced and self._plain.holds(text):  # most chat lines: nothing any rule reads
             if self.trace is not None:
                 self.trace.append([])
             return text

@@ -115,6 +115,7 @@ class FormIndex:
         self.anywhere = anywhere
         self.batch = batch
         self.forms: set[str] = set()
+        self.order: list[str] = []  # the forms in the order added (only ever grows)
         self._pending: list[str] = []
         self._pattern: regex.Pattern | None = None
         self._native_re: re.Pattern | None = None  # native forms apart, see _PLAIN_SCRIPT
@@ -133,6 +134,7 @@ class FormIndex:
         if len(form) >= 2 and form not in self.forms:
             self.generation += 1
             self.forms.add(form)
+            self.order.append(form)
             self._pending.append(form)
             if form.isascii():
                 self._latin_first.add(form[0])

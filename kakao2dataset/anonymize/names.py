@@ -53,6 +53,7 @@ from kakao2dataset.anonymize.spans import Claims, Span
 
 _HANGUL_RUN = regex.compile(r"[가-힣]{2,12}")
 _JOB_TITLES = "대리|과장|부장|차장|팀장|실장|사장|주임|선생님|교수님|원장님|감독님|코치님|작가님|기자님|변호사님|박사님"
+JOB_TITLES = tuple(_JOB_TITLES.split("|"))
 _SURNAME_TITLE = regex.compile(
     rf"(?<![가-힣])([{''.join(sorted(SURNAMES))}])\s?(?=(?:{_JOB_TITLES}))"
 )
@@ -180,22 +181,28 @@ class NameFinder:
         """Names in Hangul words, from the per-word verdicts. Most texts have no claim and no
         word with a name: their words are read as strings (no match objects), and positions
         are looked for only when some verdict is a name."""
-        cache = self._cache
         if claims.spans:
             runs = [m for m in _HANGUL_RUN.finditer(text) if claims.free(m.start(), m.end())]
             words = [m.group() for m in runs]
         else:
             runs, words = None, _HANGUL_RUN.findall(text)
-        self._analyze([w for w in words if w not in cache])
+        verdicts = self.verdicts(words)
         if runs is None:
-            if not any(map(cache.get, words)):
+            if not any(verdicts):
                 return
             runs = list(_HANGUL_RUN.finditer(text))
-        for m in runs:
-            verdict = self._cache.get(m.group())
+        for m, verdict in zip(runs, verdicts, strict=True):
             if verdict is not None:
                 start, end, key = verdict
                 yield Span(m.start() + start, m.start() + end, "NAME", 0.6, key=key)
+
+    def verdicts(self, words: list[str]) -> list[tuple[int, int, str] | None]:
+        """The verdict of each Hangul word (``(start, end, key)`` of a name in it, or None),
+        analyzing those not seen yet in one call."""
+        if len(self._cache) > self._cache_size:
+            self._cache.clear()  # here, so no word of this call is dropped before it is read
+        self._analyze([w for w in words if w not in self._cache])
+        return [self._cache[w] for w in words]
 
     def _known(self, text: str) -> Iterator[Span]:
         hits = self.known_hits(text)

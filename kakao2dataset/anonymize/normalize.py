@@ -44,6 +44,7 @@ _HANGUL_DIGITS = {
 _NUMERAL_RUN = re.compile(
     r"[0-9공영빵일이삼사오육륙칠팔구](?:[ .\-]?[0-9공영빵일이삼사오육륙칠팔구]){6,}"
 )
+_ZEROS = frozenset("공영빵0")
 _SPACED_DIGITS = re.compile(r"(?<![0-9])[0-9](?: [0-9]){6,}(?![0-9])")
 
 
@@ -84,8 +85,10 @@ def _fold_char(ch: str) -> str:
     return ch
 
 
-def _has_numeral_run(text: str) -> bool:
-    if not any(c in text for c in "공영빵0"):
+def has_numeral_run(text: str) -> bool:
+    """Whether Hangul numerals in ``text`` might be decoded (a run of 7+ numerals with a 0);
+    without one, and without a character to fold or spaced digits, the copy is the text."""
+    if _ZEROS.isdisjoint(text):
         return False  # a decoded phone number starts with 0
     return any(any(c in _HANGUL_DIGITS for c in m.group()) for m in _NUMERAL_RUN.finditer(text))
 
@@ -123,7 +126,7 @@ def _decode_numerals(chars: list[str], offsets: list[int]) -> None:
 def normalize(text: str) -> Normalized:
     """Return the detection copy of ``text`` (see module docstring)."""
     needs_fold = _NEEDS_FOLD.search(text) is not None
-    has_numerals = _has_numeral_run(text)
+    has_numerals = has_numeral_run(text)
     has_spaced = _SPACED_DIGITS.search(text) is not None
     if not (needs_fold or has_numerals or has_spaced):
         return Normalized(text, text, None)
