@@ -63,6 +63,8 @@ def _detectors_for(t: str) -> list:
     return chosen
 
 
+PREFETCH = 512  # messages whose words the name finder analyzes in one Kiwi call
+
 # The only detectors that read the previous message (for cue words like 계좌 or 주문).
 _CONTEXT_DETECTORS = frozenset(NUMBER_DETECTORS)
 _SECRET_CUES = ("비번", "비밀번호", "패스워드", "암호", "인증", "otp", "pw", "password", "pin", "도어락")  # fmt: skip
@@ -130,7 +132,7 @@ class Anonymizer:
         window: list[Message] = []
         context = ""
         cross = self.config.cross_message
-        for message in messages:
+        for message in self._prefetched(messages):
             if not window and not (cross and tail(message.text)):
                 # Nothing held back and no digit fragment at the end: a window of one, which
                 # can have no split number (most messages; skips the window bookkeeping).
@@ -150,6 +152,22 @@ class Anonymizer:
         return {"replaced": dict(sorted(self.counts.items())), "leak_guard_flagged": self.flagged}
 
     # ----------------------------------------------------------------- internals
+    def _prefetched(self, messages: Iterable[Message]) -> Iterator[Message]:
+        """The same messages, each batch of ``PREFETCH`` yielded after the name finder has
+        analyzed their words in one call (see :meth:`NameFinder.prefetch`)."""
+        if not (self.config.name_detection and "NAME" not in self.config.disabled):
+            yield from messages
+            return
+        batch: list[Message] = []
+        for message in messages:
+            batch.append(message)
+            if len(batch) >= PREFETCH:
+                self._names.prefetch(m.text for m in batch)
+                yield from batch
+                batch = []
+        self._names.prefetch(m.text for m in batch)
+        yield from batch
+
     def _flush(self, window: list[Message], context: str) -> Iterator[Message]:
         forced = forced_spans([m.text for m in window]) if self.config.cross_message else []
         for i, message in enumerate(window):

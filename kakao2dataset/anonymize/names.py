@@ -204,6 +204,16 @@ class NameFinder:
         self._analyze([w for w in words if w not in self._cache])
         return [self._cache[w] for w in words]
 
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Analyze the Hangul words of many texts in one Kiwi call. A call costs ~0.1-0.5 ms
+        however few words it holds (more when the model is cold in the CPU cache between
+        messages), a word in a batch ~40 us; a verdict depends on the word alone, so asking
+        early changes nothing but the time."""
+        words = dict.fromkeys(_HANGUL_RUN.findall("\n".join(texts)))  # no run spans a newline
+        if len(self._cache) + len(words) > self._cache_size:
+            return  # would only push out verdicts still in use
+        self._analyze([w for w in words if w not in self._cache])
+
     def _known(self, text: str) -> Iterator[Span]:
         hits = self.known_hits(text)
         for start, end, surface in hits:
