@@ -155,7 +155,11 @@ class FormIndex:
         if native and all(_PLAIN_SCRIPT.fullmatch(f) for f in native):
             # No native match can overlap or start where a Latin one does, so the hits of the
             # two patterns together are the hits of the one alternation ``native|latin``.
-            self._native_re = re.compile(rf"{left}(?:{_trie(native)})")
+            # The lookahead names every form's first character: it changes no match, and the
+            # engine then skips to the next such character instead of trying the lookbehind
+            # and the trie's first branches at every position (~2x faster on chat lines).
+            first = "".join(sorted({re.escape(f[0]) for f in native}))
+            self._native_re = re.compile(rf"(?=[{first}]){left}(?:{_trie(native)})")
         elif native:
             parts.append(rf"{left}(?:{_alternation(native)})")
         if latin:
@@ -181,14 +185,13 @@ class FormIndex:
         return False
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
-        if (
-            self._pattern is None and self._native_re is None and not self._pending
-        ) or not self._may_hit(text):
-            return []
+        # The gate (a necessary condition for any hit) is worth its ~2 us only in front of the
+        # general pattern: the native trie skips to candidate characters on its own, and a few
+        # pending forms cost a str.find each.
         hits = []
         if self._native_re is not None:
             hits = [(m.start(), m.end(), m.group()) for m in self._native_re.finditer(text)]
-        if self._pattern is not None:
+        if self._pattern is not None and self._may_hit(text):
             hits += [(m.start(), m.end(), m.group()) for m in self._pattern.finditer(text)]
         low = None
         for form in self._pending:
@@ -202,6 +205,8 @@ class FormIndex:
                 if self._boundary_ok(haystack, start, start + len(form), form):
                     hits.append((start, start + len(form), form))
                 start = haystack.find(form, start + 1)
+        if not hits:
+            return hits
         if len(hits) > 1:
             hits.sort(key=lambda h: (h[0], h[0] - h[1]))
         kept, kept_end = [], -1
