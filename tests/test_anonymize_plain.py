@@ -108,13 +108,26 @@ def test_a_word_first_seen_after_the_name_in_it_was_learned_is_not_plain() -> No
     assert fast == full == ["<NAME_1> 씨 왔어", "<NAME_1>금 나왔어"]
 
 
-def test_a_word_checked_against_many_new_names_asks_the_index() -> None:
+def test_names_learned_later_unmark_the_words_and_lines_that_hold_them() -> None:
     names = ["하윤", "서준", "지호", "도윤", "시우", "하준", "예준", "은결", "혜인", "지원"]
-    texts = ["지원금 나왔어", *(f"{n} 씨 왔어" for n in names), "지원금 나왔어"]
-    assert len(names) > plain_module._FEW  # noqa: SLF001
-    fast, full, _ = _both(texts)
+    texts = ["지원금 나왔어", "그 지원금 나왔어"]
+    texts += [*(f"{n} 씨 왔어" for n in names), *texts]
+    fast, full, anon = _both(texts)
     assert fast == full
-    assert fast[-1] == "<NAME_10>금 나왔어"
+    assert fast[-2:] == ["<NAME_10>금 나왔어", "그 <NAME_10>금 나왔어"]
+    assert anon._plain.holds("나왔어") and not anon._plain.holds("지원금")  # noqa: SLF001
+
+
+@pytest.mark.parametrize("max_words", [1, 2, 3])
+def test_forgetting_everything_when_full_keeps_the_answers_right(max_words: int) -> None:
+    """With room for a word or two, words are forgotten while a line is being checked: the
+    line must not be kept as plain past a name learned in a word no longer remembered."""
+    fast, full = _anonymizer(True), _anonymizer(False)
+    fast._plain._max_words = max_words  # noqa: SLF001
+    texts = ["지원금 가방 밥", "지원 씨 왔어", "지원금 가방 밥"]
+    out = [m.text for m in fast.anonymize_messages(_messages(texts))]
+    assert out == [m.text for m in full.anonymize_messages(_messages(texts))]
+    assert out[2] == "<NAME_1>금 가방 밥"
 
 
 def test_split_number_fragments_still_caught() -> None:

@@ -13,7 +13,7 @@ dict lookup per word. A word is plain when
   deny word (a form matched across words starts with its first piece inside one word), a job
   title (``김 대리``), 씨 or 님 (``민수 씨``), a secret cue (비번, pw, ...), a spelled e-mail cue
   (골뱅이, 앳, (at), the word ``at``) or ``www.``;
-* the learned-name index finds nothing in it, and no name learned since it was last checked
+* the learned-name index finds nothing in it when it is first seen, and no name learned later
   occurs in it (names are only ever added, so a word that once held one never becomes plain);
 * every Hangul run in it has the name finder's verdict "no name" (a verdict depends on the
   run alone, and the finder caches it).
@@ -49,9 +49,8 @@ _PLAIN_CHARS = re.compile(
 _HANGUL_RUN = re.compile(r"[가-힣]{2,12}")  # the name finder's words (names._HANGUL_RUN)
 
 _DIGITS = frozenset("0123456789")
-_FEW = 8  # new learned names checked by substring; more: the index is asked
-_UNSEEN, _NEVER = -2, -1  # word states; a state >= 0 is "plain against that many learned names"
-MAX_WORDS = 300_000
+MAX_WORDS = 300_000  # words (and lines) remembered; then all are forgotten at once
+MAX_TEXT = 200  # longer lines seldom repeat and are not kept
 
 
 class PlainWords:
@@ -61,6 +60,11 @@ class PlainWords:
     deny words, rule cues); ``learned``: the learned names in the order learned (a list that
     grows); ``known(word)``: the learned-name index's hits in ``word``; ``verdicts(runs)``: the
     name finder's verdicts, or None when name detection is off.
+
+    Answers are kept per word and per line. "Not plain" never changes: rules and verdicts are
+    fixed and names are only added. "Plain" changes only when a name learned later occurs in a
+    plain word: each new name is looked for once in all plain words (one ``str.find`` over
+    them joined), the words holding it are marked, and the lines kept as plain are forgotten.
     """
 
     def __init__(
@@ -76,34 +80,47 @@ class PlainWords:
         alternation = "|".join(re.escape(p) for p in sorted(pieces, key=len, reverse=True))
         self._trigger = re.compile(alternation) if alternation else None
         self._learned = learned
-        self._learned_pieces: list[list[str]] = []  # learned[i].split(), filled as names come
+        self._synced = 0  # learned names already looked for in the plain words
         self._spaced: list[str] = []  # the pieces of learned forms that hold a space
         self._known = known
         self._verdicts = verdicts
-        self._words: dict[str, int] = {}
+        self._words: dict[str, bool] = {}  # word -> plain
+        self._plain: list[str] = []  # the plain words, in the order found
+        self._joined = ""  # "\n".join of the first ``_joined_count`` of them
+        self._joined_count = 0
+        self._texts: dict[str, bool] = {}  # line -> plain (plain lines only while no word fell)
         self._max_words = max_words
+        self._forgotten = 0  # times everything was forgotten
 
     def holds(self, text: str) -> bool:
-        n = len(self._learned)
+        if len(self._learned) > self._synced:
+            self._sync()
+        plain = self._texts.get(text)
+        if plain is None:
+            forgotten = self._forgotten
+            plain = self._holds(text)
+            # Kept unless words were forgotten meanwhile: a word of it may be among them, and
+            # a name learned in that word later would no longer reach the line.
+            if len(text) <= MAX_TEXT and forgotten == self._forgotten:
+                if len(self._texts) >= self._max_words:
+                    self._texts.clear()
+                self._texts[text] = plain
+        return plain
+
+    def _holds(self, text: str) -> bool:
         words = self._words
         fresh: list[str] = []
         for word in text.split():
-            state = words.get(word, _UNSEEN)
-            if state == n:
+            plain = words.get(word)
+            if plain:
                 continue
-            if state == _NEVER:
+            if plain is not None:
                 return False
-            if state == _UNSEEN:
-                if not self._plain_chars(word):
-                    self._remember(word, _NEVER)
-                    return False
-                fresh.append(word)
-            elif self._learned_since(word, state):
-                words[word] = _NEVER
+            if not self._plain_chars(word):
+                self._remember(word, False)
                 return False
-            else:
-                words[word] = n
-        if fresh and not self._check_fresh(fresh, n):
+            fresh.append(word)
+        if fresh and not self._check_fresh(fresh):
             return False
         if has_numeral_run(text):
             return False
@@ -120,47 +137,67 @@ class PlainWords:
             and (self._trigger is None or self._trigger.search(word) is None)
         )
 
-    def _check_fresh(self, fresh: list[str], n: int) -> bool:
-        """Words seen for the first time: the learned-name index, then the name verdicts of
-        their Hangul runs (one analysis for all of them)."""
+    def _check_fresh(self, fresh: list[str]) -> bool:
+        """Words seen for the first time: the learned-name index (every name learned so far),
+        then the name verdicts of their Hangul runs (one analysis for all of them)."""
         for word in fresh:
-            if self._known(word) or self._learned_spaced(word):
-                self._remember(word, _NEVER)
+            if self._known(word) or any(p in word for p in self._spaced):
+                self._remember(word, False)
                 return False
         if self._verdicts is not None:
             runs = [_HANGUL_RUN.findall(word) for word in fresh]
             verdicts = iter(self._verdicts([r for word_runs in runs for r in word_runs]))
             for word, word_runs in zip(fresh, runs, strict=True):
                 if any([next(verdicts) for _ in word_runs]):
-                    self._remember(word, _NEVER)
+                    self._remember(word, False)
                     return False
         for word in fresh:
-            self._remember(word, n)
+            if word not in self._words:
+                self._remember(word, True)
+                self._plain.append(word)
         return True
 
-    def _learned_since(self, word: str, checked: int) -> bool:
-        """Whether a name learned after the first ``checked`` ones occurs in ``word``: each
-        piece of a few new names looked for anywhere (a superset of what the index finds), or,
-        after many, the index asked again."""
-        self._sync()
-        if len(self._learned_pieces) - checked > _FEW:
-            return bool(self._known(word)) or self._learned_spaced(word)
-        return any(p in word for form in self._learned_pieces[checked:] for p in form)
-
-    def _learned_spaced(self, word: str) -> bool:
-        """Learned forms with a space (``mr. kim``) are found across words by the index; a
-        word holding one of their pieces is not plain. ``known(word)`` covers all others."""
-        self._sync()
-        return any(p in word for p in self._spaced)
-
     def _sync(self) -> None:
-        for form in self._learned[len(self._learned_pieces) :]:
+        """Look for the names learned since the last call in every plain word; a word where
+        the index now finds one is plain no more. Learned forms with a space (``mr. kim``) are
+        found across words by the index: a word holding any piece of one is not plain."""
+        fallen = False
+        for form in self._learned[self._synced :]:
             pieces = form.split()
-            self._learned_pieces.append(pieces)
             if len(pieces) > 1:
                 self._spaced.extend(pieces)
+            for piece in pieces:
+                fallen |= self._mark(piece, exact=len(pieces) == 1)
+        self._synced = len(self._learned)
+        if fallen:
+            self._texts.clear()
 
-    def _remember(self, word: str, state: int) -> None:
+    def _mark(self, piece: str, exact: bool) -> bool:
+        """Unmark the plain words holding ``piece``; for a form without a space, only those
+        where the index finds it (``지원`` in ``지원금``, not in ``후지원``)."""
+        if self._joined_count < len(self._plain):
+            self._joined = "\n".join(self._plain)
+            self._joined_count = len(self._plain)
+        joined, fallen = self._joined, False
+        i = joined.find(piece)
+        while i >= 0:  # a piece holds no whitespace, so a hit lies inside one word
+            start = joined.rfind("\n", 0, i) + 1
+            end = joined.find("\n", i)
+            end = len(joined) if end < 0 else end
+            word = joined[start:end]
+            if not exact or self._known(word):
+                self._words[word] = False
+                fallen = True
+            i = joined.find(piece, end)
+        return fallen
+
+    def _remember(self, word: str, plain: bool) -> None:
         if len(self._words) >= self._max_words:
+            # Forget everything at once: a line kept as plain must not outlive the words that
+            # would be marked when a name in them is learned.
             self._words.clear()
-        self._words[word] = state
+            self._plain.clear()
+            self._joined, self._joined_count = "", 0
+            self._texts.clear()
+            self._forgotten += 1
+        self._words[word] = plain
