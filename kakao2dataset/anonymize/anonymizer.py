@@ -35,7 +35,7 @@ from kakao2dataset.anonymize.repeats import RepeatCache
 from kakao2dataset.anonymize.secret import find_secret
 from kakao2dataset.anonymize.spans import Claims, Span
 from kakao2dataset.anonymize.split import MAX_CHAIN, forced_spans, tail
-from kakao2dataset.anonymize.structured import NUMBER_DETECTORS
+from kakao2dataset.anonymize.structured import NUMBER_DETECTORS, reads_context
 from kakao2dataset.anonymize.validators import count_digits
 from kakao2dataset.anonymize.web import find_email, find_ip, find_url
 from kakao2dataset.model import Message
@@ -187,25 +187,28 @@ class Anonymizer:
         version = self._book_version()
         repeat = self._repeats.get(text, version) if not forced else None
         if repeat is not None and self.trace is None:
-            out, kinds = repeat
-            if kinds:
-                self.counts.update(kinds)
-                self.flagged += any(k.startswith("GUARD_") for k in kinds)
-            return out
+            out, kinds, cued = repeat
+            if not (cued and context and reads_context(normalize(context).text)):
+                if kinds:
+                    self.counts.update(kinds)
+                    self.flagged += any(k.startswith("GUARD_") for k in kinds)
+                return out
         norm = normalize(text)
         detectors = _detectors_for(norm.text)
         cued = not _CONTEXT_DETECTORS.isdisjoint(detectors)
-        claims = self._claim(
-            norm, normalize(context).text if cued and context else "", forced, detectors
-        )
+        ctx = normalize(context).text if cued and context else ""
+        claims = self._claim(norm, ctx, forced, detectors)
         out, kinds = self._replace(norm, claims)
         out, hits = self._guard(out)
         if hits:
             kinds += [f"GUARD_{kind}" for kind in hits]
         if kinds:
             self.counts.update(kinds)
-        if not forced and not cued and self._book_version() == version:
-            self._repeats.put(text, version, (out, tuple(kinds)))
+        # Kept unless the previous message held a cue some rule read: then the result is the
+        # one for any previous message without one (see reads_context), and is replayed only
+        # after such a message.
+        if not forced and not reads_context(ctx) and self._book_version() == version:
+            self._repeats.put(text, version, (out, tuple(kinds), cued))
         return out
 
     def _book_version(self) -> tuple[int, int]:

@@ -74,6 +74,25 @@ _LICENSE_CUES = ("면허",)
 _ORDER_CUES = ("주문", "송장", "운송장", "택배", "배송", "order", "영수증", "승인번호", "예약번호")
 
 
+CONTEXT_CUES = (*_BANK_CUES, *_BRN_CUES, *_LICENSE_CUES, *_ORDER_CUES)
+CONTEXT_READ = 40  # the most of the previous message any rule reads (find_account)
+
+
+def reads_context(context: str) -> bool:
+    """Whether some rule could find a cue that involves ``context`` (the previous message).
+    If not, every detector gives the same spans with it as with no context at all: a cue in
+    the window ``context[-before:] + " " + ...`` either lies in that tail or spans the space
+    after it, which only a cue with a space can (``보내`` + `` 줘``).
+
+    >>> reads_context("계좌 불러줘"), reads_context("밥 먹자"), reads_context("돈 보내")
+    (True, False, True)
+    """
+    tail = context[-CONTEXT_READ:]
+    return any(cue in tail for cue in CONTEXT_CUES) or any(
+        tail.endswith(cue[:i]) for cue in CONTEXT_CUES for i, ch in enumerate(cue) if ch == " "
+    )
+
+
 def _near(
     text: str, context: str, start: int, end: int, cues: tuple[str, ...], before: int = 25
 ) -> bool:
@@ -156,7 +175,7 @@ def find_account(text: str, context: str = "") -> Iterator[Span]:
         if not 10 <= len(number) <= 16:
             continue
         groups = len(regex.findall(r"\d+", m.group()))
-        cue = _near(text, context, m.start(), m.end(), _BANK_CUES, before=40)
+        cue = _near(text, context, m.start(), m.end(), _BANK_CUES, before=CONTEXT_READ)
         if cue or ("-" in m.group() and groups >= 3 and len(number) <= 14):
             yield Span(m.start(), m.end(), "ACCOUNT", 0.9 if cue else 0.6)
 
