@@ -207,7 +207,7 @@ class Anonymizer:
         # Kept unless the previous message held a cue some rule read: then the result is the
         # one for any previous message without one (see reads_context), and is replayed only
         # after such a message.
-        if not forced and not reads_context(ctx) and self._book_version() == version:
+        if not forced and not (ctx and reads_context(ctx)) and self._book_version() == version:
             self._repeats.put(text, version, (out, tuple(kinds), cued))
         return out
 

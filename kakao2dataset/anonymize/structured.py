@@ -76,6 +76,8 @@ _ORDER_CUES = ("주문", "송장", "운송장", "택배", "배송", "order", "�
 
 CONTEXT_CUES = (*_BANK_CUES, *_BRN_CUES, *_LICENSE_CUES, *_ORDER_CUES)
 CONTEXT_READ = 40  # the most of the previous message any rule reads (find_account)
+_CUE = regex.compile("|".join(regex.escape(cue) for cue in CONTEXT_CUES))
+_CUE_HEADS = tuple(cue[:i] for cue in CONTEXT_CUES for i, ch in enumerate(cue) if ch == " ")
 
 
 def reads_context(context: str) -> bool:
@@ -88,9 +90,7 @@ def reads_context(context: str) -> bool:
     (True, False, True)
     """
     tail = context[-CONTEXT_READ:]
-    return any(cue in tail for cue in CONTEXT_CUES) or any(
-        tail.endswith(cue[:i]) for cue in CONTEXT_CUES for i, ch in enumerate(cue) if ch == " "
-    )
+    return bool(tail) and (_CUE.search(tail) is not None or tail.endswith(_CUE_HEADS))
 
 
 def _near(
