@@ -269,3 +269,17 @@ def test_random_tricky_messages_round_trip(variant, speakers, items):
     assert got == want
     assert parsed.accounting.unparsed == 0
     assert parsed.accounting.total == parsed.accounting.lines_seen
+
+
+def test_a_first_message_quoting_an_android_title_is_no_header():
+    """A headerless iOS export (K6h) whose first message pastes an Android export's first lines:
+    the first line is a record that happens to end in ``님과 카카오톡 대화``, not a title
+    (found by the property test above)."""
+    fake = "2015년 3월 1일 오후 1:00, 김민지 : 가짜"
+    pasted = f"김민지 님과 카카오톡 대화\n{fake}\n{fake}"
+    rendered = render(_conversation(("이준호", "김민지"), [(0, 0, pasted), (0, 0, "응")]), "K6h")
+    source = _source(rendered.data)
+    parsed = ParsedSource(source, detect(source))
+    messages = list(parsed.messages())
+    assert parsed.sniff.variant == "K6h"
+    assert [m.text for m in messages] == [pasted, "응"]

@@ -79,10 +79,18 @@ class Dialect:
     note: str = ""
 
 
+# Every mobile dialect's record stamp (filled by ``dialect``): a line that starts with one is
+# never a header, whichever dialect is sniffing (a headerless iOS file whose first message
+# quotes an Android title, ``2023. 12. 31. 오후 11:50, 회원님 : 김민지 님과 카카오톡 대화``).
+_ALL_STAMPS: list[re.Pattern] = []
+
+
 def dialect(variant: str, description: str, stamp: str, *, month_names: bool, day: str = "",
             seps: tuple[str, ...] = (", ",), headerless: str | None = None, note: str = ""):
     """Compile one variant's patterns; its header's save stamp has the messages' format."""
-    return Dialect(variant, description, re.compile(stamp),
+    compiled = re.compile(stamp)
+    _ALL_STAMPS.append(compiled)
+    return Dialect(variant, description, compiled,
                    re.compile(rf"(?:저장한 날짜|Date Saved) : {stamp}\s*$"),
                    re.compile(day + "$") if day else None, seps, month_names, headerless, note)
 
@@ -185,8 +193,10 @@ class _Evidence:
 
 
 def is_header(text: str, d: Dialect) -> bool:
-    """A title or save-stamp line (never a record, whatever its text says)."""
-    return bool(TITLE.fullmatch(text) or HEADER_LINE.match(text)) and not d.stamp.match(text)
+    """A title or save-stamp line (never a record of any mobile dialect, whatever its text
+    says)."""
+    return (bool(TITLE.fullmatch(text) or HEADER_LINE.match(text)) and not d.stamp.match(text)
+            and not any(stamp.match(text) for stamp in _ALL_STAMPS))
 
 
 def _header_zone(texts: Sequence[str], d: Dialect) -> Sequence[str]:
