@@ -28,7 +28,7 @@ from datetime import datetime
 
 from kakao2dataset.model import Message, MessageKind
 from kakao2dataset.parsers._kakao_kinds import maybe_placeholder
-from kakao2dataset.parsers.base import LineClass
+from kakao2dataset.parsers.base import LineClass, cursor_batches
 from kakao2dataset.reading import Block, RawLine
 
 TEXT = MessageKind.TEXT
@@ -96,15 +96,7 @@ class MacBlocks:
         return itertools.chain.from_iterable(self._batches())
 
     def _batches(self) -> Iterator[list[Message]]:
-        cursor = self.cursor
-        while cursor.advance():
-            out: list[Message] = []
-            while True:
-                rows = cursor.rows
-                self._rows(rows, out)
-                if cursor.rows is rows:  # this block is done (else a record ran into the next)
-                    break
-            yield out
+        return cursor_batches(self.cursor, self._rows)  # a record may run into the next block
 
     def _rows(self, rows: Iterator[tuple[str, ...]], out: list[Message]) -> None:
         """The loop over a block's rows until it ends or a record read by csv runs past it."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 import regex
 
@@ -151,3 +151,18 @@ class Lookahead:
     def backlog(self) -> int:
         """How many lines taken back wait to be read again."""
         return len(self._back)
+
+
+class MidnightOf:
+    """``midnight_of(day)``: the start of ``day`` as a datetime (None for None), remembered for
+    the last day asked: the block readers ask for every record, and a day has many."""
+
+    def __init__(self) -> None:
+        self.day: date | None = None
+        self.midnight: datetime | None = None
+
+    def __call__(self, day: date | None) -> datetime | None:
+        if day != self.day:
+            self.day = day
+            self.midnight = None if day is None else datetime(day.year, day.month, day.day)
+        return self.midnight

@@ -29,13 +29,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import regex
 
 from kakao2dataset.model import Message, MessageKind
 from kakao2dataset.parsers._line_common import (
     UNSENT_LAST,
+    MidnightOf,
     line_kind,
     maybe_line_placeholder,
     unsent_by,
@@ -99,7 +100,7 @@ class BlockReader(_Reader):
                                and not any(other.startswith(name + " ") for other in names))
         self.deltas: dict[str, timedelta | None] = {}
         self.days: dict[str, date | None] = {}
-        self.midnight_of: tuple[date | None, datetime | None] = (None, None)
+        self.midnight_of = MidnightOf()
 
     def batches(self, blocks: Iterable[Block]) -> Iterator[list[Message]]:
         for block in blocks:
@@ -122,7 +123,7 @@ class BlockReader(_Reader):
                                                 out.append)
         source, gate = pending.source, maybe_line_placeholder
         head, parts, last_line, last = pending._head, pending._parts, pending._last_line, self.last
-        day, midnight, held = self.day, self._midnight(), bool(self.blanks)
+        day, midnight, held = self.day, self.midnight_of(self.day), bool(self.blanks)
         counts = dict.fromkeys((LineClass.MESSAGE, LineClass.SYSTEM, LineClass.DATE), 0)
         more = 0
         for row in rows:
@@ -155,14 +156,14 @@ class BlockReader(_Reader):
                         new_day = self._day_of(other)
                     if new_day is not None and (day is None or new_day > day):  # a day line
                         self.day = day = new_day
-                        midnight = self._midnight()
+                        midnight = self.midnight_of(self.day)
                         new, cls = False, DATE_LINE
             if new is None:  # by the rules
                 pending._head, pending._parts, pending._last_line = head, parts, last_line
                 self.last = last
                 self._by_rules(_raw(number, row), out)
                 head, parts, last_line = pending._head, pending._parts, pending._last_line
-                last, day, midnight, held = self.last, self.day, self._midnight(), bool(self.blanks)
+                last, day, midnight, held = self.last, self.day, self.midnight_of(self.day), bool(self.blanks)
                 number += 1
                 continue
             if head is not None:  # the open message is done
@@ -203,12 +204,3 @@ class BlockReader(_Reader):
         if len(self.days) < DAYS:
             self.days[text] = day
         return day
-
-    def _midnight(self) -> datetime | None:
-        """The start of the current day (None before the first day line)."""
-        day, midnight = self.midnight_of
-        if day != self.day:
-            day = self.day
-            midnight = None if day is None else datetime(day.year, day.month, day.day)
-            self.midnight_of = (day, midnight)
-        return midnight

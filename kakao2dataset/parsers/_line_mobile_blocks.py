@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import regex
 
@@ -41,12 +41,13 @@ from kakao2dataset.parsers._line_common import (
     OPEN,
     TIME,
     Lookahead,
+    MidnightOf,
     clock,
     line_kind,
     maybe_line_placeholder,
     scan_quotes,
 )
-from kakao2dataset.parsers.base import LineClass
+from kakao2dataset.parsers.base import LineClass, cursor_batches
 from kakao2dataset.parsers.line_mobile import MAX_QUOTED, RECORD, _Reader
 from kakao2dataset.reading import Block, RawLine
 
@@ -118,19 +119,11 @@ class BlockReader(_Reader):
         self.cursor = _Cursor(blocks)
         self.look = Lookahead(self.cursor)
         self.deltas: dict[str, timedelta | None] = {}
-        self.midnight_of: tuple[date | None, datetime | None] = (None, None)
+        self.midnight_of = MidnightOf()
         return itertools.chain.from_iterable(self._batches())
 
     def _batches(self) -> Iterator[list[Message]]:
-        cursor = self.cursor
-        while cursor.advance():
-            out: list[Message] = []
-            while True:
-                rows = cursor.rows
-                self._rows(rows, out)
-                if cursor.rows is rows:  # this block is done (else the rules read into the next)
-                    break
-            yield out
+        yield from cursor_batches(self.cursor, self._rows)  # the quote look-ahead reads on
         done = self.pending.finish()
         yield [] if done is None else [done]
 
@@ -140,7 +133,7 @@ class BlockReader(_Reader):
         pending, cursor, append, deltas = self.pending, self.cursor, out.append, self.deltas
         source, gate = pending.source, maybe_line_placeholder
         head, parts, last_line, last = pending._head, pending._parts, pending._last_line, self.last
-        midnight, number = self._midnight(), cursor.number
+        midnight, number = self.midnight_of(self.day), cursor.number
         records = more = blanks = 0
         for row in rows:
             stamp, sender, body, rend, other, oend, unended = row
@@ -191,7 +184,7 @@ class BlockReader(_Reader):
             cursor.number = number + 1 + self.look.backlog  # after the lines taken back
             self._by_rules(_raw(number, row), out)
             head, parts, last_line, last = pending._head, pending._parts, pending._last_line, self.last
-            midnight, number = self._midnight(), cursor.number
+            midnight, number = self.midnight_of(self.day), cursor.number
             if cursor.rows is not rows:
                 break
         else:
@@ -245,12 +238,3 @@ class BlockReader(_Reader):
         if len(self.deltas) < DELTAS:
             self.deltas[stamp] = delta
         return delta
-
-    def _midnight(self) -> datetime | None:
-        """The start of the current day (None before the first day line)."""
-        day, midnight = self.midnight_of
-        if day != self.day:
-            day = self.day
-            midnight = None if day is None else datetime(day.year, day.month, day.day)
-            self.midnight_of = (day, midnight)
-        return midnight

@@ -113,6 +113,22 @@ class Parser(ABC):
         return self.parse(lines, accounting)
 
 
+def cursor_batches(cursor, read_rows: Callable[[Iterator, list[Message]], None]) -> Iterator[list[Message]]:
+    """The messages of a block reader whose line rules may read past a block (a quoted text,
+    a CSV record): ``cursor`` walks the file's blocks (``advance()`` → False at the end; ``rows``
+    the current block's row iterator) and ``read_rows(rows, out)`` reads rows until they end or
+    the rules moved the cursor on; then the rows of the block it is on now are read. One list
+    of messages per block, so a caller chains them in C."""
+    while cursor.advance():
+        out: list[Message] = []
+        while True:
+            rows = cursor.rows
+            read_rows(rows, out)
+            if cursor.rows is rows:  # this block is done (else the rules read into the next)
+                break
+        yield out
+
+
 _REGISTRY: dict[str, type[Parser]] = {}
 
 
