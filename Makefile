@@ -27,6 +27,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_parse.py
+	$(PY) benchmarks/bench_parse_floor.py
 	$(PY) benchmarks/bench_pii.py
 	$(PY) benchmarks/bench_finetune.py
 	$(PY) benchmarks/bench_bank.py
