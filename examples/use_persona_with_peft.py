@@ -7,6 +7,10 @@ An adapter directory is a plain PEFT dir: ``adapter_config.json`` names the (pre
 the tokenizer files carry the speaker tokens and a chat template, and ``k2d.json`` suggests
 sampling settings. The chat template renders ``user`` / ``assistant`` messages exactly as k2d
 built the training examples: ``<usr>text<eot><sys>reply<eot>...<sys>``.
+
+Plain ``generate`` may stop or go on in the middle of a character with a byte-level base (GPT-2
+style BPE): the reply then shows U+FFFD. k2d's own PersonaBank masks such tokens while
+sampling (``finetune/utf8.py``, a logits mask you can copy into a ``LogitsProcessor``).
 """
 
 from __future__ import annotations

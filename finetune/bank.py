@@ -27,6 +27,7 @@ from pathlib import Path
 from finetune.generation import SamplingSettings, StackedLora, decode_rows
 from finetune.paths import adapter_dir as adapter_dir_for
 from finetune.paths import persona_file
+from finetune.utf8 import Utf8Guard
 from kakao2dataset.errors import ConfigError, K2DError, MissingExtraError
 from kakao2dataset.speakers import DEFAULT_TOKENS, ROLES, SpeakerTokens, render_prompt
 
@@ -156,6 +157,8 @@ class PersonaBank:
         self.base_model.eval()
         # The tokenizer's length, as prepared_base records it (embeddings may be padded beyond).
         self.vocab_size = len(self.tokenizer)
+        # Byte-level vocabularies can split a character over tokens: replies stay valid UTF-8.
+        self.utf8 = Utf8Guard.for_tokenizer(self.tokenizer)
         config = self.base_model.config
         self.context_size = int(getattr(config, "max_position_embeddings", 1024) or 1024)
         self.max_prompt_tokens = max_prompt_tokens
@@ -330,7 +333,7 @@ class PersonaBank:
         pad = self._pad_id()
         with self._lock, self.mixed(slugs) as names:
             outputs = decode_rows(self.model, prompts, names, settings, stop_ids=stop,
-                                  pad_id=pad, on_token=on_token)
+                                  pad_id=pad, on_token=on_token, utf8=self.utf8)
             self.stats.record(len(rows), len(set(slugs)),
                               sum(len(o.token_ids) for o in outputs))
         return [Reply(slug, self.decode(o.token_ids), o.finish_reason, len(p), len(o.token_ids))

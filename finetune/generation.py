@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 
+from finetune.utf8 import WHOLE, Utf8Guard
 from kakao2dataset.errors import ConfigError
 
 
@@ -74,11 +75,15 @@ def _generator(seed: int | None):
     return gen
 
 
-def pick_token(logits, settings: SamplingSettings, generator, seen: Sequence[int]) -> int:
-    """One next token for one row from its last-position logits (1-D, float)."""
+def pick_token(logits, settings: SamplingSettings, generator, seen: Sequence[int],
+               allowed=None) -> int:
+    """One next token for one row from its last-position logits (1-D, float); ``allowed``: a
+    boolean mask of the tokens that may come at all (see :mod:`finetune.utf8`)."""
     import torch
 
     logits = logits.float().clone()
+    if allowed is not None:
+        logits[~allowed] = float("-inf")
     if settings.repetition_penalty != 1.0 and len(seen):
         idx = torch.tensor(sorted(set(seen)), dtype=torch.long)
         vals = logits[idx]
@@ -126,13 +131,16 @@ def decode_rows(
     stop_ids: set[int],
     pad_id: int,
     on_token: Callable[[int, int], None] | None = None,
+    utf8: Utf8Guard | None = None,
 ) -> list[RowOutput]:
     """Generate for every row in one batch: each forward mixes the rows' adapters.
 
     ``prompts`` are token-id lists (no padding); rows are left-padded here so every row's last
     prompt token sits in the last column. ``adapter_names=None`` runs the active adapter(s) for
     every row (plain, unmixed forward). ``on_token(row, token_id)`` is called for each kept
-    token as soon as it is sampled (streaming).
+    token as soon as it is sampled (streaming). ``utf8``: keep every reply valid UTF-8 (no
+    token that breaks a character, no stop inside one; a reply cut by ``max_new_tokens``
+    inside a character loses that character's first bytes).
     """
     import torch
 
@@ -146,6 +154,8 @@ def decode_rows(
     generators = [_generator(s.seed) for s in settings]
     generated: list[list[int]] = [[] for _ in range(n)]
     finish: list[str | None] = [None] * n
+    owed = [WHOLE] * n  # the UTF-8 state of each reply (utf8): continuation bytes it owes
+    whole = [0] * n  # its tokens up to the end of its last whole character
     past = None
     extra = {} if adapter_names is None else {"adapter_names": list(adapter_names)}
     parameters = _forward_parameters(model)
@@ -162,17 +172,24 @@ def decode_rows(
             for i in range(n):
                 if finish[i] is not None:
                     continue
+                allowed = None if utf8 is None else utf8.allowed(owed[i], last.shape[-1])
                 tok = pick_token(last[i], settings[i], generators[i],
-                                 list(prompts[i]) + generated[i])
+                                 list(prompts[i]) + generated[i], allowed)
                 next_ids[i, 0] = tok
                 if tok in stop_ids:
                     finish[i] = "stop"
                     continue
                 generated[i].append(tok)
+                if utf8 is not None:
+                    owed[i] = utf8.advance(owed[i], tok)
+                    if owed[i] == WHOLE:
+                        whole[i] = len(generated[i])
                 if on_token is not None:
                     on_token(i, tok)
                 if len(generated[i]) >= settings[i].max_new_tokens:
                     finish[i] = "length"
+                    if owed[i] != WHOLE:  # cut inside a character: drop its first bytes
+                        del generated[i][whole[i]:]
             if all(f is not None for f in finish):
                 break
             mask = torch.cat([mask, torch.ones((n, 1), dtype=torch.long)], dim=1)

@@ -47,6 +47,10 @@ def test_example_runs_with_only_transformers_and_peft(personas_dir, tmp_path):
         capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     bank = PersonaBank.from_personas_dir(personas_dir)
+    guarded = bank.reply("friend", [("user", "밥 먹었어?")], temperature=0.0, max_new_tokens=8)
+    assert "\ufffd" not in guarded.text
+    # The example decodes plainly; without its UTF-8 guard the bank picks the same tokens.
+    bank.utf8 = None
     expected = bank.reply("friend", [("user", "밥 먹었어?")], temperature=0.0, max_new_tokens=8)
     assert proc.stdout.strip() == expected.text
 
