@@ -178,28 +178,29 @@ def main() -> None:
                    for i, s in enumerate(eight)]
         greedy = SamplingSettings(temperature=0.0, max_new_tokens=args.new_tokens)
         pad = bank.tokenizer.pad_token_id
+        utf8 = bank.utf8  # what every bank reply applies (a byte-level vocabulary here)
         n_tok = 8 * args.new_tokens
 
         def mixed():  # peft's adapter_names: each adapter runs on its slice of the batch
-            decode_rows(bank.model, prompts, eight, [greedy] * 8, stop_ids=set(), pad_id=pad)
+            decode_rows(bank.model, prompts, eight, [greedy] * 8, stop_ids=set(), pad_id=pad, utf8=utf8)
 
         def mixed_stacked():  # the bank's default here: all rows' LoRA as two bmm per layer
             bank.mixing = "stacked"
             try:
                 with bank.mixed(eight) as names:
                     decode_rows(bank.model, prompts, names, [greedy] * 8, stop_ids=set(),
-                                pad_id=pad)
+                                pad_id=pad, utf8=utf8)
             finally:
                 bank.mixing = "peft"
 
         def one_persona_batch():  # upper bound: 8 rows, one adapter
             decode_rows(bank.model, prompts, [eight[0]] * 8, [greedy] * 8, stop_ids=set(),
-                        pad_id=pad)
+                        pad_id=pad, utf8=utf8)
 
         def switching():
             for slug, prompt in zip(eight, prompts, strict=True):
                 bank.model.set_adapter(slug)
-                decode_rows(bank.model, [prompt], None, [greedy], stop_ids=set(), pad_id=pad)
+                decode_rows(bank.model, [prompt], None, [greedy], stop_ids=set(), pad_id=pad, utf8=utf8)
 
         t_mixed = timed(mixed, args.repeats)
         t_stacked = timed(mixed_stacked, args.repeats)
@@ -212,7 +213,7 @@ def main() -> None:
 
         def merged_models():
             for model, prompt in zip(merged, prompts, strict=True):
-                decode_rows(model, [prompt], None, [greedy], stop_ids=set(), pad_id=pad)
+                decode_rows(model, [prompt], None, [greedy], stop_ids=set(), pad_id=pad, utf8=utf8)
 
         t_merged = timed(merged_models, args.repeats)
 

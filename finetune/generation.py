@@ -76,14 +76,12 @@ def _generator(seed: int | None):
 
 
 def pick_token(logits, settings: SamplingSettings, generator, seen: Sequence[int],
-               allowed=None) -> int:
-    """One next token for one row from its last-position logits (1-D, float); ``allowed``: a
-    boolean mask of the tokens that may come at all (see :mod:`finetune.utf8`)."""
+               bias=None) -> int:
+    """One next token for one row from its last-position logits (1-D, float); ``bias``: 0 for
+    the tokens that may come at all, -inf for the others (see :mod:`finetune.utf8`)."""
     import torch
 
-    logits = logits.float().clone()
-    if allowed is not None:
-        logits[~allowed] = float("-inf")
+    logits = logits.float().clone() if bias is None else logits.float() + bias
     if settings.repetition_penalty != 1.0 and len(seen):
         idx = torch.tensor(sorted(set(seen)), dtype=torch.long)
         vals = logits[idx]
@@ -172,9 +170,9 @@ def decode_rows(
             for i in range(n):
                 if finish[i] is not None:
                     continue
-                allowed = None if utf8 is None else utf8.allowed(owed[i], last.shape[-1])
+                bias = None if utf8 is None else utf8.bias(owed[i], last.shape[-1])
                 tok = pick_token(last[i], settings[i], generators[i],
-                                 list(prompts[i]) + generated[i], allowed)
+                                 list(prompts[i]) + generated[i], bias)
                 next_ids[i, 0] = tok
                 if tok in stop_ids:
                     finish[i] = "stop"

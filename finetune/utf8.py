@@ -122,6 +122,7 @@ class Utf8Guard:
     def __init__(self, token_bytes: Sequence[bytes]) -> None:
         self._shapes = [_shape(data) for data in token_bytes]
         self._masks: dict[tuple[State, int], object] = {}  # (state, logits size) -> mask
+        self._biases: dict[tuple[State, int], object] = {}  # the same as 0 / -inf
 
     @classmethod
     def for_tokenizer(cls, tokenizer) -> Utf8Guard | None:
@@ -152,6 +153,17 @@ class Utf8Guard:
         if all(shape.lead == 0 and shape.end == WHOLE for shape in map(_shape, token_bytes)):
             return None  # whole characters only: nothing to guard
         return cls(token_bytes)
+
+    def bias(self, state: State, size: int):
+        """``allowed`` as an additive logits bias (0 or -inf), cached: one vector add per
+        sampling step."""
+        bias = self._biases.get((state, size))
+        if bias is None:
+            import torch
+
+            bias = torch.zeros(size).masked_fill_(~self.allowed(state, size), float("-inf"))
+            self._biases[(state, size)] = bias
+        return bias
 
     def allowed(self, state: State, size: int):
         """Boolean mask over ``size`` logits: the tokens that may follow in ``state``."""
