@@ -14,6 +14,8 @@ chat are merged in memory, dropping the overlap of re-exports.
 from __future__ import annotations
 
 import hashlib
+import shutil
+import sys
 import tempfile
 import zipfile
 from array import array
@@ -21,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from kakao2dataset import __version__
 from kakao2dataset.errors import K2DError
@@ -210,6 +213,12 @@ class Dataset:
         for raw in self.records:
             yield raw.decode("utf-8")
 
+    def copy_to(self, fh: BinaryIO) -> None:
+        """The JSON lines as stored (UTF-8 bytes), in one copy: no decoding and re-encoding
+        of a file that is about nine times the input."""
+        self.records.seek(0)
+        shutil.copyfileobj(self.records, fh)
+
 
 def build_dataset(inputs: list[Path], options: ParseOptions,
                   warn: Callable[[str], None] = lambda _: None,
@@ -347,9 +356,10 @@ def write_dataset(dataset: Dataset, out_dir: str | Path, output_format: str = "j
     """Write ``pairs.jsonl`` (or ``.parquet``) and ``manifest.json`` atomically into
     ``out_dir``; ``out_dir == "-"`` streams the pairs to stdout (no manifest)."""
     if str(out_dir) == "-":
-        with atomic_writer("-") as fh:
-            for line in dataset.lines():
-                fh.write(line)
+        sys.stdout.flush()  # anything printed before goes first
+        with atomic_writer("-", "wb") as fh:
+            dataset.copy_to(fh)
+            fh.flush()
         return Path("-")
     out = Path(out_dir)
     if output_format == "parquet":
@@ -359,9 +369,8 @@ def write_dataset(dataset: Dataset, out_dir: str | Path, output_format: str = "j
         write_parquet(target, [json.loads(line) for line in dataset.lines()])
     else:
         target = out / "pairs.jsonl"
-        with atomic_writer(target) as fh:
-            for line in dataset.lines():
-                fh.write(line)
+        with atomic_writer(target, "wb") as fh:
+            dataset.copy_to(fh)
     manifest = dict(dataset.manifest, pairs_file=target.name)
     write_json(out / "manifest.json", manifest)
     return target
