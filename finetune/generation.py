@@ -170,7 +170,7 @@ def decode_rows(
             for i in range(n):
                 if finish[i] is not None:
                     continue
-                bias = None if utf8 is None else utf8.bias(owed[i], last.shape[-1])
+                bias = None if utf8 is None else utf8.bias(owed[i], last.shape[-1], last.device)
                 tok = pick_token(last[i], settings[i], generators[i],
                                  list(prompts[i]) + generated[i], bias)
                 next_ids[i, 0] = tok

@@ -122,7 +122,7 @@ class Utf8Guard:
     def __init__(self, token_bytes: Sequence[bytes]) -> None:
         self._shapes = [_shape(data) for data in token_bytes]
         self._masks: dict[tuple[State, int], object] = {}  # (state, logits size) -> mask
-        self._biases: dict[tuple[State, int], object] = {}  # the same as 0 / -inf
+        self._biases: dict[tuple[State, int, str], object] = {}  # the same as 0 / -inf
 
     @classmethod
     def for_tokenizer(cls, tokenizer) -> Utf8Guard | None:
@@ -154,15 +154,17 @@ class Utf8Guard:
             return None  # whole characters only: nothing to guard
         return cls(token_bytes)
 
-    def bias(self, state: State, size: int):
-        """``allowed`` as an additive logits bias (0 or -inf), cached: one vector add per
-        sampling step."""
-        bias = self._biases.get((state, size))
+    def bias(self, state: State, size: int, device=None):
+        """``allowed`` as an additive logits bias (0 or -inf) on the logits' ``device``,
+        cached: one vector add per sampling step."""
+        key = (state, size, str(device))
+        bias = self._biases.get(key)
         if bias is None:
             import torch
 
             bias = torch.zeros(size).masked_fill_(~self.allowed(state, size), float("-inf"))
-            self._biases[(state, size)] = bias
+            bias = bias.to(device) if device is not None else bias
+            self._biases[key] = bias
         return bias
 
     def allowed(self, state: State, size: int):

@@ -128,3 +128,13 @@ def test_sampling_from_a_random_tiny_model_gives_valid_text_only_with_the_guard(
     guarded = replies(Utf8Guard.for_tokenizer(tokenizer))
     assert all("\ufffd" not in text for text in guarded), guarded
     assert all(text.strip() for text in guarded)
+
+
+def test_the_bias_is_zero_where_allowed_and_minus_infinity_elsewhere_on_the_logits_device():
+    guard = Utf8Guard(TABLE)
+    state = guard.advance(WHOLE, 1)
+    bias = guard.bias(state, 12, torch.device("cpu"))
+    assert bias.device == torch.device("cpu") and bias.dtype == torch.float32
+    assert (bias == 0).tolist() == guard.allowed(state, 12).tolist()
+    assert torch.isinf(bias[~guard.allowed(state, 12)]).all()
+    assert guard.bias(state, 12, torch.device("cpu")) is bias  # cached per state, size, device
