@@ -29,13 +29,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parents[1])]
-
-from people import SPEAKERS, TITLES, Person, final_consonant, forms, leak_keys, people, yeoneum  # noqa: E402
-from phrases import FILLER, FILLER_TAILS, FORM_SLOTS, NAME_TEMPLATES, OPENERS, SPEAKER_LINES  # noqa: E402
-from values import BUILDERS, HARD_NEGATIVES, KO_DIGITS  # noqa: E402
+if not __package__:  # run as a script: make the package and the project importable
+    sys.path[:0] = [str(HERE.parents[1])]
+    __package__ = "benchmarks.pii_independent"  # noqa: A001
 
 from kakao2dataset.synthetic import Conversation, SyntheticMessage, render  # noqa: E402
+
+from .people import SPEAKERS, TITLES, Person, final_consonant, forms, leak_keys, people, yeoneum  # noqa: E402
+from .phrases import FILLER, FILLER_TAILS, FORM_SLOTS, NAME_TEMPLATES, OPENERS, SPEAKER_LINES  # noqa: E402
+from .values import BUILDERS, HARD_NEGATIVES, KO_DIGITS  # noqa: E402
 
 VARIANTS = {"K1": "pc_ko", "K2": "pc_en", "K4": "android_ko", "K5'": "android_en"}
 SEED = 20250301
@@ -166,9 +168,9 @@ def build(seed: int = SEED) -> list[dict]:
     rng.shuffle(items)
     messages, who = [], 0
     for i, (kind, what) in enumerate(items):
-        if i % 45 == 0:
-            messages.append({**assemble([(rng.choice(OPENERS), None)], False, SPEAKERS[who]), "opener": True})
         who = 1 - who if rng.random() < 0.65 else who
+        if i % 45 == 0:  # the other speaker opens, so the first labelled line is a reply
+            messages.append({**assemble([(rng.choice(OPENERS), None)], False, SPEAKERS[1 - who]), "opener": True})
         messages += _item(rng, kind, what, who, rng.random() < 0.35)
     return messages
 
