@@ -74,7 +74,7 @@ def test_labels_point_at_the_right_substrings():
 def test_spans_do_not_overlap():
     for m in MESSAGES:
         ordered = sorted(m["spans"], key=lambda s: s["start"])
-        for a, b in zip(ordered, ordered[1:]):
+        for a, b in zip(ordered, ordered[1:], strict=False):
             assert a["end"] <= b["start"], m["text"]
         assert all(0 <= s["start"] < s["end"] <= len(m["text"]) for s in ordered)
 

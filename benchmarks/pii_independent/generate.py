@@ -214,7 +214,7 @@ def line_numbers(data: bytes, messages: list[dict]) -> list[int]:
 def main() -> None:
     messages = build()
     stamps = timestamps(random.Random(SEED + 1), messages)
-    conv = Conversation(SPEAKERS, tuple(SyntheticMessage(t, m["speaker"], m["text"]) for m, t in zip(messages, stamps)))
+    conv = Conversation(SPEAKERS, tuple(SyntheticMessage(t, m["speaker"], m["text"]) for m, t in zip(messages, stamps, strict=True)))
     out = HERE / "renderings"
     out.mkdir(exist_ok=True)
     for m_id, m in enumerate(messages):
@@ -222,7 +222,7 @@ def main() -> None:
     for variant, tag in VARIANTS.items():
         rendered = render(conv, variant)
         (out / f"{tag}.txt").write_bytes(rendered.data)
-        for m, no in zip(messages, line_numbers(rendered.data, messages)):
+        for m, no in zip(messages, line_numbers(rendered.data, messages), strict=True):
             m["lines"][variant] = no
     tmp = HERE / "messages.jsonl.tmp"
     with tmp.open("w", encoding="utf-8") as fh:

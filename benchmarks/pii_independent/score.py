@@ -157,7 +157,7 @@ def summarize(messages: list[dict], failed: dict[tuple[int, int], bool]) -> dict
         if s["type"] == "keep":
             keep_lines[(m["id"], s["form"])].append(failed[(m["id"], i)])
     damaged = {}
-    for (mid, form), fs in keep_lines.items():
+    for (mid, _form), fs in keep_lines.items():
         damaged[mid] = damaged.get(mid, False) or any(fs)
     return {
         "names_per_mention": counts(names),

@@ -27,7 +27,7 @@ def lab(type_: str, form: str, core: list[str] | None = None) -> dict:
 def rrn_valid(rrn: str) -> bool:
     """The pre-2020 check digit: sum of digits × 2..9,2..5, (11 - sum % 11) % 10."""
     d = [int(c) for c in rrn if c.isdigit()]
-    s = sum(a * w for a, w in zip(d, [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]))
+    s = sum(a * w for a, w in zip(d, [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5], strict=False))
     return (11 - s % 11) % 10 == d[12]
 
 
@@ -43,7 +43,7 @@ def luhn_fix(digits: str) -> str:
 
 def brn_valid(brn: str) -> bool:
     d = [int(c) for c in brn if c.isdigit()]
-    s = sum(a * w for a, w in zip(d, [1, 3, 7, 1, 3, 7, 1, 3, 5]))
+    s = sum(a * w for a, w in zip(d, [1, 3, 7, 1, 3, 7, 1, 3, 5], strict=False))
     s += d[8] * 5 // 10
     return (10 - s % 10) % 10 == d[9]
 
