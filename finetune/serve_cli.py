@@ -165,9 +165,13 @@ GET  /metrics              batching counters
 Concurrent requests, also for different personas, are batched into one forward pass on the
 shared base. Listens on 127.0.0.1 unless --host says otherwise; use --api-key beyond loopback.
 
+A POST body is read as JSON whatever its Content-Type says (curl -d sends a form type).
+
 \b
+Example:
   k2d serve --port 8000
-  curl localhost:8000/v1/chat/completions -d '{"model":"friend","messages":[{"role":"user","content":"hi"}]}'
+  curl localhost:8000/v1/chat/completions -H 'Content-Type: application/json' \\
+       -d '{"model":"friend","messages":[{"role":"user","content":"hi"}]}'
 """)
 @PERSONAS_DIR
 @click.option("--persona", "slugs", multiple=True,
@@ -191,10 +195,11 @@ def serve(personas_dir, slugs, host, port, api_key, max_batch_size, batch_window
     try:
         import uvicorn
 
-        from finetune.serve import ServeOptions, create_app
+        from finetune.serve import ServeOptions, bind_port, create_app
     except ModuleNotFoundError as exc:
         raise MissingExtraError("serve", exc.name or "fastapi") from None
     root = personas_dir_or_default(personas_dir)
+    sock = bind_port(host, port)  # a port in use fails now, not after the model loads
     bank = _bank_for(root, list(slugs) or None, mixing)
     if host not in {"127.0.0.1", "localhost", "::1"} and not api_key:
         click.echo(f"warning: listening on {host} without --api-key", err=True)
@@ -202,7 +207,11 @@ def serve(personas_dir, slugs, host, port, api_key, max_batch_size, batch_window
                            batch_window_ms=batch_window_ms,
                            max_new_tokens_limit=max_tokens_limit)
     click.echo(f"serving {', '.join(bank.personas)} on http://{host}:{port}/v1", err=True)
-    uvicorn.run(create_app(bank, options), host=host, port=port, log_level="info")
+    server = uvicorn.Server(uvicorn.Config(create_app(bank, options), log_level="info"))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 @click.command("export-merged", help="""Merge one persona into a standalone model directory.
