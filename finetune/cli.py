@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from finetune.config import DEFAULT_BASE_LICENSE, describe, dump_config
+from finetune.offline import check_base_reachable
 from finetune.paths import personas_dir
 from kakao2dataset.errors import MissingExtraError
 
@@ -163,38 +164,75 @@ the loop with Accelerate and run it with `accelerate launch`.
 @click.option("--eval-every", type=click.IntRange(min=1), default=None,
               help="Validation loss every N steps (early stopping looks at it).")
 @click.option("--seed", type=int, default=None, help="LoRA init, data order, dropout.")
+@click.option("--save-every", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Write a resumable checkpoint every N steps (0 = only at the end; Ctrl-C "
+                   "always writes one).")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Adapter directory (default <personas_dir>/<persona>/adapter).")
 @click.option("--resume", is_flag=True, help="Continue from the last checkpoint.")
 @click.option("--dry-run", is_flag=True, help="Show token counts, a masked sample and the plan.")
 @click.option("--json", "as_json", is_flag=True, help="Print k2d.json content when done.")
+@click.option("-q", "--quiet", is_flag=True, help="No stage lines or progress.")
 @click.option("--stop-after", type=int, default=None, hidden=True,
               help="Stop after N steps as if interrupted (tests of --resume).")
-def finetune(slug, personas_dir, base, max_steps, epochs, lr, batch_size, eval_every, seed,
-             output, resume, dry_run, as_json, stop_after):
+@click.pass_context
+def finetune(ctx, slug, personas_dir, base, max_steps, epochs, lr, batch_size, eval_every, seed,
+             save_every, output, resume, dry_run, as_json, quiet, stop_after):
     _need_train_extra()
     from finetune.personas import load_persona
     from finetune.run import Overrides, run_finetune
     from finetune.run import dry_run as plan
 
     persona = load_persona(slug, _root(personas_dir))
-    cfg = Overrides(base, max_steps, epochs, lr, batch_size, seed, eval_every).apply(
+    cfg = Overrides(base, max_steps, epochs, lr, batch_size, seed, eval_every, save_every).apply(
         persona.config, str(persona.file))
+    check_base_reachable(cfg.base, persona.bases_dir)
     if dry_run:
         click.echo(plan(persona, cfg))
         return
-    meta = run_finetune(persona, cfg, output=output, resume=resume, stop_after=stop_after)
+    meta = run_finetune(persona, cfg, output=output, resume=resume, stop_after=stop_after,
+                        quiet=quiet)
+    if meta.get("interrupted"):
+        click.echo(f"stopped at step {meta['eval']['steps']}/{_planned(meta)}, checkpoint in "
+                   f"{persona.work_dir}; continue with:\n  {resume_command(ctx)}", err=True)
     if as_json:
         _echo_json(meta)
-        return
-    if meta.get("interrupted"):
-        click.echo(f"stopped at step {meta['eval']['steps']}; continue with --resume", err=True)
+    if meta.get("checkpoint"):  # a real Ctrl-C: the shell convention for SIGINT
+        ctx.exit(130)
+    if as_json or meta.get("interrupted"):
         return
     ev = meta["eval"]
     click.echo(f"adapter: {output or persona.adapter_dir}")
     if ev["adapter_val_ppl"] is not None:
         click.echo(f"validation ppl: base {ev['base_val_ppl']:.2f} -> adapter "
                    f"{ev['adapter_val_ppl']:.2f} (best step {ev['best_step']}/{ev['steps']})")
+
+
+def _planned(meta: dict) -> int:
+    from finetune.trainer import total_steps
+    from finetune.config import TrainSettings
+
+    return total_steps(TrainSettings(**meta["train"]), meta["data"]["train"]["pairs"])
+
+
+NOT_REPEATED = {"resume", "dry_run", "as_json", "stop_after"}
+
+
+def resume_command(ctx: click.Context) -> str:
+    """The command line that continues this run: the same flags (those given, not defaults)
+    plus ``--resume``, shell-quoted so it can be pasted as is."""
+    import shlex
+
+    words = ["k2d", ctx.info_name or "finetune"]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if param.name in NOT_REPEATED or value is None or value is False:
+            continue
+        if ctx.get_parameter_source(param.name) is click.core.ParameterSource.DEFAULT:
+            continue
+        flag = max(param.opts, key=len)
+        words += [flag] if param.is_flag else [flag, str(value)]
+    return shlex.join(words + ["--resume"])
 
 
 @click.command("eval")
