@@ -153,3 +153,16 @@ def test_ctrl_c_in_a_terminal_saves_a_checkpoint_and_prints_the_resume_command(
     assert resumed.exit_code == 0, resumed.output
     assert f"training 100000 steps from step {step}" in resumed.output
     assert f"stopped at step {step + 2}/100000" in resumed.output
+
+
+def test_base_tiny_builds_a_loadable_local_base(tmp_path):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    out = tmp_path / "tiny"
+    result = k2d("base", "tiny", str(out), "--pretrain-steps", "2", "--arch", "llama")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == str(out) and f"--base {out}" in result.output
+    model = AutoModelForCausalLM.from_pretrained(out)
+    assert model.config.model_type == "llama" and len(AutoTokenizer.from_pretrained(out)) > 256
+    again = k2d("base", "tiny", str(out))
+    assert again.exit_code == 1 and "--force" in again.output

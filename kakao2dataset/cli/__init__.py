@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "export": "kakao2dataset.cli.export_cmd:export",
     "env": "kakao2dataset.cli.env_cmd:env",
     "personas": "finetune.cli:personas",
+    "base": "finetune.base_cli:base",
     "finetune": "finetune.cli:finetune",
     "eval": "finetune.cli:eval_cmd",
     "export-merged": "finetune.serve_cli:export_merged",
