@@ -10,6 +10,7 @@ import click
 from finetune.config import DEFAULT_BASE_LICENSE, describe, dump_config
 from finetune.offline import check_base_reachable
 from finetune.paths import personas_dir
+from kakao2dataset.cli.parse_cmd import PARSE_PARAMS, parse_options
 from kakao2dataset.errors import MissingExtraError
 
 personas_dir_option = click.option(
@@ -40,21 +41,67 @@ def personas() -> None:
     pass
 
 
-@personas.command("new")
+PERSONAS_NEW_HELP = """Create a persona: <slug>.yaml plus its data in <slug>/data/.
+
+\b
+--from takes either a `k2d parse` output folder (DATA_DIR with pairs.jsonl + manifest.json,
+copied into the persona's folder as it is), or chat export(s), parsed here with the same flags
+as `k2d parse` (--persona-speaker / --me / --speakers for a group chat, --nickname, ...).
+
+\b
+Example:
+  k2d parse chat.txt --persona-speaker 민지 -o data/friend
+  k2d personas new friend --from data/friend
+  k2d personas new friend --from chat.txt --persona-speaker 민지
+  k2d personas new team --from group.txt --speakers 민지,준호 --persona-speaker 민지
+"""
+
+
+@personas.command("new", help=PERSONAS_NEW_HELP)
 @click.argument("slug")
-@click.option("--from", "exports", required=True, multiple=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="Chat export(s) to learn from.")
-@click.option("--speaker", required=True, help="The persona's name as it appears in the export.")
+@click.option("--from", "sources", required=True, multiple=True,
+              type=click.Path(exists=True, path_type=Path),
+              help="A `k2d parse` output folder, or chat export(s) to parse (repeatable).")
+@parse_options
+@click.option("--speaker", "old_speaker", default=None, hidden=True,
+              help="Deprecated alias of --persona-speaker.")
 @click.option("--base", default=None, help="Base model id or path (default skt/kogpt2-base-v2).")
 @click.option("--display-name", default=None, help="Pseudonym shown in lists and model cards.")
 @click.option("--force", is_flag=True, help="Overwrite an existing persona file.")
+@click.option("--dry-run", is_flag=True, help="Parse and show the counts; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON when done.")
+@click.option("-q", "--quiet", is_flag=True, help="No notices or summary.")
 @personas_dir_option
-def personas_new(slug, exports, speaker, base, display_name, force, personas_dir):
-    """Parse the export(s) into the persona's folder and write <slug>.yaml."""
+@click.pass_context
+def personas_new(ctx, slug, sources, old_speaker, base, display_name, force, dry_run, as_json,
+                 quiet, personas_dir, **params):
     from finetune.personas import new_persona
+    from kakao2dataset.cli._common import warn
+    from kakao2dataset.cli.parse_cmd import _summary, options_from
+    from kakao2dataset.pipeline import CONSENT_NOTICE
 
-    persona = new_persona(slug, _root(personas_dir), list(exports), speaker, base=base,
-                          display_name=display_name, force=force)
+    if old_speaker is not None:
+        warn("--speaker is deprecated; use --persona-speaker (the same flag as `k2d parse`)")
+        params["persona_speaker"] = params["persona_speaker"] or old_speaker
+    data_dir = sources[0] if len(sources) == 1 and sources[0].is_dir() and \
+        (sources[0] / "manifest.json").is_file() else None
+    given = [f"--{n.rstrip('_').replace('_', '-')}" for n in PARSE_PARAMS
+             if ctx.get_parameter_source(n) is not click.core.ParameterSource.DEFAULT]
+    if data_dir is not None and given:
+        raise click.UsageError(f"{data_dir} is already parsed (a `k2d parse` output); "
+                               f"{', '.join(given)} only apply to exports")
+    if data_dir is None and not quiet:
+        click.echo(CONSENT_NOTICE, err=True)
+    persona, manifest = new_persona(
+        slug, _root(personas_dir), list(sources), options=options_from(params),
+        data_dir=data_dir, base=base, display_name=display_name, force=force, dry_run=dry_run,
+        warn=warn)
+    if as_json:
+        _echo_json(manifest)
+    elif not quiet and "splits" in manifest.get("counts", {}):
+        _summary(manifest, None)  # pairs and PII counts, once
+    if dry_run or quiet:
+        return
     click.echo(f"wrote {persona.file}")
     click.echo(f"next: k2d finetune --persona {slug}")
 
@@ -78,7 +125,8 @@ def personas_list(as_json, personas_dir):
         return
     click.echo(f"# {root}", err=True)
     if not rows:
-        click.echo("no personas yet: k2d personas new NAME --from chat.txt --speaker NAME", err=True)
+        click.echo("no personas yet: k2d personas new NAME --from chat.txt --persona-speaker NAME",
+                   err=True)
     for r in rows:
         state = f"error: {r['error']}" if r["error"] else (
             "trained" if r["trained"] else "not trained")
