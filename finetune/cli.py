@@ -116,10 +116,12 @@ def personas_list(as_json, personas_dir):
     root = _root(personas_dir)
     rows = []
     for slug, persona, error in list_personas(root):
-        trained = persona is not None and (persona.adapter_dir / "k2d.json").exists()
+        trained_on = _trained_base(persona.adapter_dir) if persona else None
         rows.append({"slug": slug, "display_name": persona.display_name if persona else None,
-                     "base": persona.config.base if persona else None,
-                     "trained": trained, "error": error})
+                     "base": trained_on["source"] if trained_on else
+                     (persona.config.base if persona else None),
+                     "config_base": persona.config.base if persona else None,
+                     "trained": trained_on is not None, "error": error})
     if as_json:
         _echo_json({"personas_dir": str(root), "personas": rows})
         return
@@ -130,7 +132,23 @@ def personas_list(as_json, personas_dir):
     for r in rows:
         state = f"error: {r['error']}" if r["error"] else (
             "trained" if r["trained"] else "not trained")
-        click.echo(f"{r['slug']}\t{r['display_name'] or ''}\t{r['base'] or ''}\t{state}")
+        base = r["base"] or ""
+        if r["trained"] and r["config_base"] != r["base"]:
+            base += f" (yaml now says {r['config_base']}; retrain to use it)"
+        click.echo(f"{r['slug']}\t{r['display_name'] or ''}\t{base}\t{state}")
+
+
+def _trained_base(adapter: Path) -> dict | None:
+    """The base the adapter was really trained on (k2d.json), its prepared dir resolved; None
+    when there is no adapter. The persona's yaml may since name another base."""
+    from finetune.paths import resolve_base
+
+    meta_path = adapter / "k2d.json"
+    if not meta_path.is_file():
+        return None
+    base = json.loads(meta_path.read_text(encoding="utf-8")).get("base", {})
+    return {"source": base.get("source"), "path": resolve_base(adapter, base.get("path", "")),
+            "vocab_size": base.get("vocab_size")}
 
 
 @personas.command("show")
@@ -155,13 +173,16 @@ def personas_show(slug, as_json, keys, personas_dir):
     if as_json:
         _echo_json({"slug": slug, "file": str(persona.file), "config": to_dict(persona.config),
                     "adapter": str(persona.adapter_dir) if meta else None,
-                    "eval": meta["eval"] if meta else None})
+                    "adapter_base": _trained_base(persona.adapter_dir),
+                    "eval": meta.get("eval") if meta else None})
         return
     click.echo(f"# {persona.file}")
     click.echo(dump_config(persona.config), nl=False)
     if meta:
+        trained_on = _trained_base(persona.adapter_dir)
         click.echo(f"# adapter: {persona.adapter_dir}")
-        click.echo(f"# eval: {json.dumps(meta['eval'])}")
+        click.echo(f"# trained on base: {trained_on['source']} (prepared: {trained_on['path']})")
+        click.echo(f"# eval: {json.dumps(meta.get('eval'))}")
 
 
 @personas.command("path")
