@@ -6,6 +6,7 @@ All three read adapters from the personas directory (``<personas_dir>/<slug>/ada
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -26,11 +27,15 @@ Commands inside the chat:
   /persona NAME   switch to another persona (same base; history is reset)
   /quit           leave (Ctrl-D works too)
 
-Piped input works: each line is one message, each reply one line on stdout.
+Piped input works: each line is one message, each reply exactly one line on stdout (a
+newline inside a reply is written as the two characters \\n); --jsonl writes one JSON object
+per reply instead ({"persona", "input", "reply"}: exact text, nothing escaped).
 
 \b
+Example:
   k2d chat --persona friend
   printf 'hi\\nwhat are you doing\\n' | k2d chat --persona friend --seed 0
+  printf 'hi\\n' | k2d chat --persona friend --jsonl | jq -r .reply
 """
 
 
@@ -113,7 +118,10 @@ class ChatSession:
 @_sampling_options
 @click.option("--max-turns", type=int, default=16, show_default=True,
               help="Most recent turns kept in the prompt.")
-def chat(slug, personas_dir: Path | None, temperature, top_p, max_new_tokens, seed, max_turns):
+@click.option("--jsonl", is_flag=True, help="One JSON object per reply on stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="No notices on stderr.")
+def chat(slug, personas_dir: Path | None, temperature, top_p, max_new_tokens, seed, max_turns,
+         jsonl, quiet):
     root = personas_dir_or_default(personas_dir)
     from finetune.bank import PersonaBank
 
@@ -128,7 +136,8 @@ def chat(slug, personas_dir: Path | None, temperature, top_p, max_new_tokens, se
     interactive = stdin.isatty()
 
     def err(msg: str) -> None:
-        click.echo(msg, err=True)
+        if not quiet or msg.startswith(("error", "cannot")):
+            click.echo(msg, err=True)
 
     session = ChatSession(bank, slug, root, overrides, click.echo, err)
     if interactive:
@@ -147,8 +156,22 @@ def chat(slug, personas_dir: Path | None, temperature, top_p, max_new_tokens, se
                 break
             continue
         reply = session.say(line)
-        if reply is not None:
-            click.echo(f"{session.slug}> {reply}" if interactive else reply)
+        if reply is None:
+            continue
+        if jsonl:
+            click.echo(json.dumps({"persona": session.slug, "input": line, "reply": reply},
+                                  ensure_ascii=False))
+        else:
+            click.echo(f"{session.slug}> {reply}" if interactive else one_line(reply))
+
+
+def one_line(text: str) -> str:
+    r"""A reply as one output line, so piped readers get one line per reply.
+
+    >>> print(one_line("ㅋㅋ\r\n밥 먹었어?"))
+    ㅋㅋ\n밥 먹었어?
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
 def personas_dir_or_default(explicit: Path | None) -> Path:
