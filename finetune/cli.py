@@ -36,7 +36,13 @@ def _echo_json(data) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-@click.group(help="Persona files: one YAML per persona (data, base, LoRA, training, sampling).")
+@click.group(help="""Persona files: one YAML per persona (data, base, LoRA, training, sampling).
+
+\b
+Example:
+  k2d personas new friend --from data/friend
+  k2d personas list
+""")
 def personas() -> None:
     pass
 
@@ -110,7 +116,15 @@ def personas_new(ctx, slug, sources, old_speaker, base, display_name, force, dry
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @personas_dir_option
 def personas_list(as_json, personas_dir):
-    """Personas in the personas directory, with their base and whether an adapter exists."""
+    """Personas in the personas directory, with their base and whether an adapter exists.
+
+    The base shown is the one the adapter was trained on (k2d.json) once it is trained.
+
+    \b
+    Example:
+      k2d personas list
+      k2d personas list --json
+    """
     from finetune.personas import list_personas
 
     root = _root(personas_dir)
@@ -157,7 +171,13 @@ def _trained_base(adapter: Path) -> dict | None:
 @click.option("--keys", is_flag=True, help="List every config key with its default and help.")
 @personas_dir_option
 def personas_show(slug, as_json, keys, personas_dir):
-    """The persona's effective config (defaults filled in) and its adapter's eval figures."""
+    """The persona's effective config (defaults filled in) and its adapter's eval figures.
+
+    \b
+    Example:
+      k2d personas show friend
+      k2d personas show --keys
+    """
     from finetune.config import to_dict
     from finetune.personas import load_persona
 
@@ -190,7 +210,13 @@ def personas_show(slug, as_json, keys, personas_dir):
 @click.option("--adapter", is_flag=True, help="Print the adapter directory instead.")
 @personas_dir_option
 def personas_path(slug, adapter, personas_dir):
-    """The personas directory, or a persona's file / adapter directory."""
+    """The personas directory, or a persona's file / adapter directory.
+
+    \b
+    Example:
+      k2d personas path
+      k2d personas path friend --adapter
+    """
     from finetune.personas import load_persona
 
     root = _root(personas_dir)
@@ -217,6 +243,17 @@ Any Hugging Face causal LM id or local path works with --base.
 One device: a GPU (bf16/fp16 autocast) if present, else the CPU (fp32); chat-sized data
 needs no more. Multi-GPU is not built in: the trainer module's docstring shows how to wrap
 the loop with Accelerate and run it with `accelerate launch`.
+
+\b
+Progress: stage lines, then a bar with ETA on a terminal, or a plain line about every 10 %
+when stderr is a log. Ctrl-C stops after the current step, saves a checkpoint and prints the
+command that continues the run (--resume). No model hub? `k2d base tiny DIR`, then --base DIR.
+
+\b
+Example:
+  k2d finetune --persona friend
+  k2d finetune --persona friend --base ./bases/tiny --max-steps 200 2> train.log
+  k2d finetune --persona friend --resume
 """
 
 
@@ -315,7 +352,12 @@ def resume_command(ctx: click.Context) -> str:
               help="Evaluate on the first N validation pairs only.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def eval_cmd(slug, personas_dir, adapter, shots, max_examples, as_json):
-    """Validation perplexity: base zero-shot vs base few-shot vs the adapter."""
+    """Validation perplexity: base zero-shot vs base few-shot vs the adapter.
+
+    \b
+    Example:
+      k2d eval --persona friend
+    """
     _need_train_extra()
     from finetune.evaluate import evaluate, format_table
     from finetune.personas import load_persona

@@ -244,6 +244,7 @@ tokenizer; the result loads with AutoModelForCausalLM.from_pretrained(DIR) alone
 model copy per persona (use `k2d serve` to share one base among many).
 
 \b
+Example:
   k2d export-merged --persona friend -o merged/friend
 """)
 @click.option("--persona", "slug", required=True, help="Persona slug.")
