@@ -92,8 +92,9 @@ def save_adapter(model, tokenizer, out_dir: Path, meta: dict) -> Path:
     """Write the adapter dir atomically (temp dir beside it, then rename)."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    stored = portable_base(out_dir, meta["base"]["path"])
-    meta["base"]["path"] = stored
+    trained_path = _absolute_base(model, meta)
+    stored = portable_base(out_dir, trained_path)
+    meta["base"].update(path=stored, trained_path=trained_path)
     for cfg in model.peft_config.values():
         cfg.base_model_name_or_path = stored
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
@@ -116,6 +117,19 @@ def save_adapter(model, tokenizer, out_dir: Path, meta: dict) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out_dir
+
+
+def _absolute_base(model, meta: dict) -> str:
+    """Where the prepared base is now, for a ``meta`` that may come from another adapter's
+    k2d.json (its ``path`` then relative to *that* adapter's personas dir)."""
+    path = meta["base"]["path"]
+    if Path(path).is_absolute():
+        return str(Path(path).resolve())
+    if meta["base"].get("trained_path"):
+        return meta["base"]["trained_path"]
+    recorded = [c.base_model_name_or_path for c in model.peft_config.values()]
+    absolute = [p for p in recorded if p and Path(p).is_absolute()]
+    return absolute[0] if absolute else str(Path(path).resolve())
 
 
 def read_meta(adapter_dir: Path) -> dict:
@@ -149,7 +163,8 @@ def load_for_inference(adapter_dir: Path, adapter_name: str = "default"):
     meta = read_meta(adapter_dir)
     tokenizer = AutoTokenizer.from_pretrained(adapter_dir)
     check_base(meta, tokenizer)
-    base = AutoModelForCausalLM.from_pretrained(resolve_base(adapter_dir, meta["base"]["path"]),
+    base = AutoModelForCausalLM.from_pretrained(resolve_base(adapter_dir, meta["base"]["path"],
+                                                             meta["base"].get("trained_path")),
                                                 dtype=torch.float32)
     with warnings.catch_warnings():  # peft 0.21 reads a property transformers 5 deprecated
         warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing")

@@ -73,7 +73,7 @@ class AdapterInfo:
         return cls(
             path=path,
             base_path=resolve_base(path, str(config.get("base_model_name_or_path")
-                                             or base.get("path") or "")),
+                                             or base.get("path") or ""), base.get("trained_path")),
             vocab_size=int(vocab) if vocab is not None else None,
             speaker_tokens=SpeakerTokens.from_dict(tokens) if tokens else DEFAULT_TOKENS,
             generation=dict(meta.get("generation") or {}),

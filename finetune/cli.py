@@ -161,7 +161,8 @@ def _trained_base(adapter: Path) -> dict | None:
     if not meta_path.is_file():
         return None
     base = json.loads(meta_path.read_text(encoding="utf-8")).get("base", {})
-    return {"source": base.get("source"), "path": resolve_base(adapter, base.get("path", "")),
+    return {"source": base.get("source"),
+            "path": resolve_base(adapter, base.get("path", ""), base.get("trained_path")),
             "vocab_size": base.get("vocab_size")}
 
 
@@ -315,8 +316,8 @@ def finetune(ctx, slug, personas_dir, base, max_steps, epochs, lr, batch_size, e
 
 
 def _planned(meta: dict) -> int:
-    from finetune.trainer import total_steps
     from finetune.config import TrainSettings
+    from finetune.trainer import total_steps
 
     return total_steps(TrainSettings(**meta["train"]), meta["data"]["train"]["pairs"])
 

@@ -73,9 +73,19 @@ def portable_base(adapter: Path, base: str | os.PathLike) -> str:
         return str(base)
 
 
-def resolve_base(adapter: Path, stored: str) -> str:
+def resolve_base(adapter: Path, stored: str, trained_path: str | None = None) -> str:
     """The inverse of :func:`portable_base`: a relative base is under the adapter's personas
-    dir; an absolute one (older adapters, or written elsewhere) is used as it is."""
-    if not stored or Path(stored).is_absolute():
+    dir; an absolute one (older adapters, or written elsewhere) is used as it is.
+
+    ``trained_path`` (k2d.json ``base.trained_path``: where the base was at training time) is
+    the fallback when the relative one is not there: an adapter dir copied out of its personas
+    folder on the same machine keeps finding its base.
+    """
+    if not stored:
+        return trained_path or ""
+    if Path(stored).is_absolute():
         return stored
-    return str(personas_root_of(Path(adapter)) / stored)
+    candidate = personas_root_of(Path(adapter)) / stored
+    if candidate.exists() or not trained_path:
+        return str(candidate)
+    return trained_path

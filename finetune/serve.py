@@ -409,7 +409,6 @@ def bind_port(host: str, port: int):
 def serve_in_thread(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Run ``app`` with uvicorn in a background thread; yields the base URL (tests, benchmarks).
     ``port=0`` picks a free port (the socket is bound here, so there is no race)."""
-    import socket
 
     import uvicorn
 

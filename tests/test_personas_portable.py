@@ -34,6 +34,11 @@ def test_portable_base_is_relative_inside_the_personas_dir_and_absolute_outside(
     outside = tmp_path / "elsewhere" / "base"
     assert portable_base(adapter, outside) == str(outside)
     assert resolve_base(adapter, str(outside)) == str(outside)
+    # an adapter dir copied out of its personas folder falls back to where the base was
+    copied = tmp_path / "app" / "models" / "friend-adapter"
+    assert resolve_base(copied, "bases/tiny-1234", trained_path=str(inside)) == str(inside)
+    inside.mkdir(parents=True)
+    assert resolve_base(adapter, "bases/tiny-1234", trained_path="/gone") == str(inside)
 
 
 def test_a_moved_personas_folder_keeps_every_persona_working(tmp_path):
