@@ -12,6 +12,7 @@ once; KoGPT2 is CC-BY-NC-SA 4.0, non-commercial).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import subprocess
@@ -27,13 +28,15 @@ PERSONAS = [  # (slug, export, the persona's name in the export)
 ]
 
 
-def k2d(*args: object, stdin: str | None = None) -> str:
-    """Run one k2d command, echoing it like a tutorial would."""
+def k2d(*args: object, stdin: str | None = None, show: bool = True) -> str:
+    """Run one k2d command, echoing it (and what is piped into it) like a tutorial would."""
     argv = [str(a) for a in args]
-    print(f"\n$ k2d {shlex.join(argv)}", flush=True)
+    piped = ("printf '%s\\n' " + shlex.join(stdin.splitlines()) + " | ") if stdin else ""
+    print(f"\n$ {piped}k2d {shlex.join(argv)}", flush=True)
     done = subprocess.run([sys.executable, "-m", "kakao2dataset", *argv], input=stdin,
                           text=True, stdout=subprocess.PIPE, check=False)
-    print(done.stdout, end="", flush=True)
+    if show:
+        print(done.stdout, end="", flush=True)
     if done.returncode != 0:
         sys.exit(f"demo: `k2d {argv[0]}` failed with exit {done.returncode}")
     return done.stdout
@@ -67,17 +70,30 @@ def main() -> None:
     for slug, export, speaker in PERSONAS:
         k2d("inspect", export)
         k2d("parse", export, "--persona-speaker", speaker, "-o", out / "data" / slug, "-q")
-        k2d("personas", "new", slug, "--from", export, "--speaker", speaker, "--base", base,
+        k2d("personas", "new", slug, "--from", out / "data" / slug, "--base", base,
             "--display-name", slug.capitalize(), "--force", "--personas-dir", personas_dir)
         k2d("finetune", "--persona", slug, "--personas-dir", personas_dir,
             "--max-steps", args.max_steps, "--eval-every", max(10, args.max_steps // 3))
         k2d("eval", "--persona", slug, "--personas-dir", personas_dir)
 
     bank_demo(personas_dir)
-    k2d("chat", "--persona", "friend", "--personas-dir", personas_dir,
-        stdin="밥 먹었어?\n/persona senpai\n주말에 뭐 해?\n/quit\n")
+    chat_demo(personas_dir, ["밥 먹었어?", "/persona senpai", "주말에 뭐 해?", "/quit"])
     print(f"\nDone in {time.perf_counter() - started:.0f} s. Personas, adapters and the shared "
           f"prepared base are in {personas_dir}.")
+
+
+def chat_demo(personas_dir: Path, lines: list[str]) -> None:
+    """Piped `k2d chat`, shown as a conversation: each input next to its reply (--jsonl
+    carries both), seeded so every run of the demo shows the same replies."""
+    out = k2d("chat", "--persona", "friend", "--personas-dir", personas_dir, "--seed", 0,
+              "--jsonl", "-q", stdin="".join(f"{line}\n" for line in lines), show=False)
+    replies = iter(json.loads(row) for row in out.splitlines())
+    for line in lines:
+        if line.startswith("/"):
+            print(f"you> {line}")
+            continue
+        row = next(replies)
+        print(f"you> {row['input']}\n{row['persona']}> {row['reply']}")
 
 
 def bank_demo(personas_dir: Path) -> None:
@@ -87,7 +103,7 @@ def bank_demo(personas_dir: Path) -> None:
     print("\n# One PersonaBank, one base in memory, two adapters, one mixed batch:")
     bank = PersonaBank.from_personas_dir(personas_dir)
     rows = [("friend", [("user", "오늘 뭐해?")]), ("senpai", [("user", "내일 시간 돼?")])]
-    for (slug, history), reply in zip(rows, bank.reply_batch(rows), strict=True):
+    for (slug, history), reply in zip(rows, bank.reply_batch(rows, seed=0), strict=True):
         print(f"  [{slug}] {history[-1][1]} → {reply.text!r}")
     print(f"  personas loaded: {bank.personas}")
 

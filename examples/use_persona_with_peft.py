@@ -26,8 +26,13 @@ from transformers import AutoModelForCausalLM, AutoTokenizer
 
 def load(adapter_dir: Path):
     config = json.loads((adapter_dir / "adapter_config.json").read_text(encoding="utf-8"))
-    base = AutoModelForCausalLM.from_pretrained(config["base_model_name_or_path"],
-                                                dtype=torch.float32)
+    # k2d writes the prepared base relative to the personas dir (bases/<name>), so a moved
+    # personas folder keeps working; the personas dir is the adapter's grandparent. An
+    # absolute path (older adapters) stays as it is: Path("/x") / "/abs" == Path("/abs").
+    # (PeftModel.from_pretrained never reads this field; AutoPeftModelForCausalLM would take
+    # it relative to the working directory, i.e. it works when run from the personas dir.)
+    base_dir = adapter_dir.resolve().parent.parent / config["base_model_name_or_path"]
+    base = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)
     model = PeftModel.from_pretrained(base, str(adapter_dir)).eval()
     tokenizer = AutoTokenizer.from_pretrained(adapter_dir)
     meta_file = adapter_dir / "k2d.json"

@@ -1,7 +1,8 @@
 """The adapter directory: a plain PEFT dir that other apps load with transformers + peft only.
 
     <personas_dir>/<slug>/adapter/
-      adapter_config.json        base_model_name_or_path = the prepared base (absolute path)
+      adapter_config.json        base_model_name_or_path = the prepared base, relative to the
+                                 personas dir (``bases/<base-slug>``; see paths.portable_base)
       adapter_model.safetensors  LoRA weights only (save_embedding_layers=False, always)
       tokenizer.json, tokenizer_config.json, chat_template.jinja   (save_pretrained)
       README.md                  model card: no personal data, the base's licence
@@ -10,7 +11,9 @@
 
 Loading elsewhere::
 
-    base = AutoModelForCausalLM.from_pretrained(cfg["base_model_name_or_path"])
+    # relative = under the personas dir, i.e. adapter_dir/../.. (absolute in older adapters)
+    base_dir = Path(adapter_dir).parent.parent / cfg["base_model_name_or_path"]
+    base = AutoModelForCausalLM.from_pretrained(base_dir)
     model = PeftModel.from_pretrained(base, adapter_dir)
 
 The directory is written to a temp dir beside it and renamed into place, so a crash never
@@ -27,6 +30,7 @@ import warnings
 from pathlib import Path
 
 from finetune.config import DEFAULT_BASE, DEFAULT_BASE_LICENSE
+from finetune.paths import portable_base, resolve_base
 from kakao2dataset.errors import K2DError
 
 FORMAT_VERSION = 1
@@ -72,7 +76,7 @@ It imitates one person's chat style; it does not know facts about them and can b
 ```python
 from transformers import AutoModelForCausalLM, AutoTokenizer
 from peft import PeftModel
-base = AutoModelForCausalLM.from_pretrained("{base['path']}")
+base = AutoModelForCausalLM.from_pretrained("{base['path']}")  # relative: in the personas dir
 model = PeftModel.from_pretrained(base, "path/to/this/adapter")
 tok = AutoTokenizer.from_pretrained("path/to/this/adapter")
 ids = tok.apply_chat_template([{{"role": "user", "content": "..."}}],
@@ -88,8 +92,11 @@ def save_adapter(model, tokenizer, out_dir: Path, meta: dict) -> Path:
     """Write the adapter dir atomically (temp dir beside it, then rename)."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    trained_path = _absolute_base(model, meta)
+    stored = portable_base(out_dir, trained_path)
+    meta["base"].update(path=stored, trained_path=trained_path)
     for cfg in model.peft_config.values():
-        cfg.base_model_name_or_path = str(Path(meta["base"]["path"]).resolve())
+        cfg.base_model_name_or_path = stored
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
         # Explicit False: "auto" may hit the network and copy whole embeddings (research §1.8).
@@ -110,6 +117,19 @@ def save_adapter(model, tokenizer, out_dir: Path, meta: dict) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return out_dir
+
+
+def _absolute_base(model, meta: dict) -> str:
+    """Where the prepared base is now, for a ``meta`` that may come from another adapter's
+    k2d.json (its ``path`` then relative to *that* adapter's personas dir)."""
+    path = meta["base"]["path"]
+    if Path(path).is_absolute():
+        return str(Path(path).resolve())
+    if meta["base"].get("trained_path"):
+        return meta["base"]["trained_path"]
+    recorded = [c.base_model_name_or_path for c in model.peft_config.values()]
+    absolute = [p for p in recorded if p and Path(p).is_absolute()]
+    return absolute[0] if absolute else str(Path(path).resolve())
 
 
 def read_meta(adapter_dir: Path) -> dict:
@@ -143,7 +163,9 @@ def load_for_inference(adapter_dir: Path, adapter_name: str = "default"):
     meta = read_meta(adapter_dir)
     tokenizer = AutoTokenizer.from_pretrained(adapter_dir)
     check_base(meta, tokenizer)
-    base = AutoModelForCausalLM.from_pretrained(meta["base"]["path"], dtype=torch.float32)
+    base = AutoModelForCausalLM.from_pretrained(resolve_base(adapter_dir, meta["base"]["path"],
+                                                             meta["base"].get("trained_path")),
+                                                dtype=torch.float32)
     with warnings.catch_warnings():  # peft 0.21 reads a property transformers 5 deprecated
         warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing")
         model = PeftModel.from_pretrained(base, adapter_dir, adapter_name=adapter_name)

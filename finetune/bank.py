@@ -26,7 +26,7 @@ from pathlib import Path
 
 from finetune.generation import SamplingSettings, StackedLora, decode_rows
 from finetune.paths import adapter_dir as adapter_dir_for
-from finetune.paths import persona_file
+from finetune.paths import persona_file, resolve_base
 from finetune.utf8 import Utf8Guard
 from kakao2dataset.errors import ConfigError, K2DError, MissingExtraError
 from kakao2dataset.speakers import DEFAULT_TOKENS, ROLES, SpeakerTokens, render_prompt
@@ -72,7 +72,8 @@ class AdapterInfo:
         tokens = meta.get("speaker_tokens")
         return cls(
             path=path,
-            base_path=str(config.get("base_model_name_or_path") or base.get("path") or ""),
+            base_path=resolve_base(path, str(config.get("base_model_name_or_path")
+                                             or base.get("path") or ""), base.get("trained_path")),
             vocab_size=int(vocab) if vocab is not None else None,
             speaker_tokens=SpeakerTokens.from_dict(tokens) if tokens else DEFAULT_TOKENS,
             generation=dict(meta.get("generation") or {}),

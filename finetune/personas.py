@@ -9,8 +9,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,34 +96,73 @@ def write_config(path: Path, cfg: PersonaConfig) -> None:
     os.replace(tmp, path)
 
 
-def parse_exports(exports: list[Path], out_dir: Path, speaker: str) -> Path:
+def parse_exports(exports: list[Path], out_dir: Path, speaker: str | None,
+                  options=None, warn=lambda _msg: None) -> Path:
     """Run the `k2d parse` pipeline into ``out_dir``; returns the pairs.jsonl path."""
     try:
         from kakao2dataset.pipeline import parse_to_dataset
     except ImportError:
         raise K2DError("the parse pipeline (kakao2dataset.pipeline) is not available; "
                        "run `k2d parse` and put the pairs file in data.pairs") from None
-    return Path(parse_to_dataset(list(exports), out_dir, speaker))
+    if options is None:
+        return Path(parse_to_dataset(list(exports), out_dir, speaker))
+    return Path(parse_to_dataset(list(exports), out_dir, speaker, options, warn))
 
 
-def new_persona(slug: str, root: Path, exports: list[Path], speaker: str, *,
-                base: str | None = None, display_name: str | None = None,
-                force: bool = False) -> Persona:
-    """Parse the exports into ``<slug>/data/`` and write ``<slug>.yaml`` pointing at them."""
+def copy_dataset(data_dir: Path, out_dir: Path) -> Path:
+    """Copy a `k2d parse` output (pairs file + manifest) into the persona's folder, so the
+    persona is one self-contained folder; returns the copied pairs file."""
+    pairs = [data_dir / n for n in ("pairs.jsonl", "pairs.parquet") if (data_dir / n).is_file()]
+    if not pairs:
+        raise K2DError("not a `k2d parse` output: expected pairs.jsonl (or pairs.parquet) "
+                       "beside manifest.json", path=str(data_dir))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for src in (pairs[0], data_dir / "manifest.json"):
+        tmp = out_dir / f".{src.name}.tmp"
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, out_dir / src.name)
+    return out_dir / pairs[0].name
+
+
+def new_persona(slug: str, root: Path, sources: list[Path], speaker: str | None = None, *,
+                options=None, data_dir: Path | None = None, base: str | None = None,
+                display_name: str | None = None, force: bool = False, dry_run: bool = False,
+                warn=lambda _msg: None) -> tuple[Persona, dict]:
+    """Put the persona's pairs in ``<slug>/data/`` (copied from ``data_dir``, a `k2d parse`
+    output, or parsed from the export ``sources`` with ``options``) and write ``<slug>.yaml``.
+    Returns the persona and the data's manifest (counts per stage, PII counts)."""
     path = persona_file(check_slug(slug), root)
     if path.exists() and not force:
         raise K2DError("persona already exists (use --force to overwrite)", path=str(path))
-    for export in exports:
-        if not export.exists():
-            raise K2DError("export file not found", path=str(export))
+    for source in sources:
+        if not source.exists():
+            raise K2DError("export file not found", path=str(source))
     persona = Persona(slug, root, PersonaConfig())
-    pairs = parse_exports(exports, persona.data_dir, speaker)
-    data = dataclasses.replace(persona.config.data, pairs=[_rel(pairs, root)],
-                               exports=[str(e.resolve()) for e in exports], speaker=speaker)
+    if options is not None:
+        speaker = speaker or options.persona_speaker
+    if dry_run:
+        return persona, _dry_manifest(sources, data_dir, options, warn)
+    if data_dir is not None:
+        pairs, exports = copy_dataset(data_dir, persona.data_dir), []
+    else:
+        pairs = parse_exports(sources, persona.data_dir, speaker, options, warn)
+        exports = [str(e.resolve()) for e in sources]
+    data = dataclasses.replace(persona.config.data, pairs=[_rel(pairs, root)], exports=exports,
+                               speaker=speaker)
     cfg = dataclasses.replace(persona.config, data=data, display_name=display_name or slug,
                               **({"base": base} if base else {}))
     write_config(path, cfg)
-    return Persona(slug, root, cfg)
+    manifest = pairs.parent / "manifest.json"
+    return Persona(slug, root, cfg), (json.loads(manifest.read_text(encoding="utf-8"))
+                                      if manifest.is_file() else {})
+
+
+def _dry_manifest(sources, data_dir, options, warn) -> dict:
+    if data_dir is not None:
+        return json.loads((data_dir / "manifest.json").read_text(encoding="utf-8"))
+    from kakao2dataset.pipeline import ParseOptions, build_dataset
+
+    return build_dataset(list(sources), options or ParseOptions(), warn).manifest
 
 
 def ensure_pairs(persona: Persona) -> list[Path]:

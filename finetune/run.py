@@ -30,10 +30,12 @@ class Overrides:
     batch_size: int | None = None
     seed: int | None = None
     eval_every: int | None = None
+    save_every: int | None = None
 
     def apply(self, cfg: PersonaConfig, source: str) -> PersonaConfig:
         train = cfg.train
-        for name in ("max_steps", "epochs", "lr", "batch_size", "seed", "eval_every"):
+        for name in ("max_steps", "epochs", "lr", "batch_size", "seed", "eval_every",
+                     "save_every"):
             value = getattr(self, name)
             if value is not None:
                 train = dataclasses.replace(train, **{name: value})
@@ -145,24 +147,35 @@ def build_meta(persona: Persona, cfg: PersonaConfig, prepared, train_set: list[E
 
 
 def run_finetune(persona: Persona, cfg: PersonaConfig, *, output: Path | None = None,
-                 resume: bool = False, stop_after: int | None = None) -> dict:
-    """Train the persona's adapter and write it; returns ``k2d.json``'s content."""
+                 resume: bool = False, stop_after: int | None = None,
+                 quiet: bool = False) -> dict:
+    """Train the persona's adapter and write it; returns ``k2d.json``'s content, with
+    ``"interrupted": True`` when Ctrl-C (or ``stop_after``) ended the run at a checkpoint."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from finetune.prepared_base import prepare_base
+    from finetune.prepared_base import base_slug, prepare_base
+    from finetune.progress import Progress, StopRequest
     from finetune.trainer import add_lora, train
 
+    stage = Progress(1, quiet=quiet).stage
     tokens = dataset_tokens(ensure_pairs(persona))
+    if not (persona.bases_dir / base_slug(cfg.base)).exists():
+        stage(f"preparing base {cfg.base} (once per base: speaker tokens added) ...")
     prepared = prepare_base(cfg.base, tokens, persona.bases_dir)
+    stage(f"loading base {prepared.path}")
     tokenizer = AutoTokenizer.from_pretrained(prepared.path)
     model = AutoModelForCausalLM.from_pretrained(prepared.path, dtype=torch.float32)
     train_set, val_set = load_examples(persona, cfg, tokenizer, tokens,
                                        max_positions(model.config))
     model = add_lora(model, cfg.lora, cfg.train.seed)
-    result = train(model, train_set, val_set, tokenizer.pad_token_id, cfg.train,
-                   persona.work_dir, resume=resume, stop_after=stop_after)
+    with StopRequest() as stop_request:
+        result = train(model, train_set, val_set, tokenizer.pad_token_id, cfg.train,
+                       persona.work_dir, resume=resume, stop_after=stop_after, quiet=quiet,
+                       stop_request=stop_request)
     meta = build_meta(persona, cfg, prepared, train_set, val_set, result)
+    if result.interrupted:
+        return meta | {"interrupted": True, "checkpoint": str(persona.work_dir)}
     if stop_after is not None and result.steps == stop_after and result.steps < _steps(cfg, train_set):
         return meta | {"interrupted": True}  # checkpoint written; resume with --resume
     adapter_mod.save_adapter(model.cpu(), tokenizer, output or persona.adapter_dir, meta)

@@ -231,6 +231,8 @@ def create_app(bank: PersonaBank, options: ServeOptions | None = None) -> FastAP
         if length and length.isdigit() and int(length) > opts.max_request_bytes:
             return ApiError(413, f"request body over {opts.max_request_bytes} bytes",
                             "request_too_large").response()
+        if request.method == "POST":
+            _assume_json(request.scope)
         return await call_next(request)
 
     @app.get("/v1/models", dependencies=[Depends(check_key)])
@@ -338,6 +340,23 @@ async def _sse(batcher: Batcher, job: _Job, model: str):
     yield "data: [DONE]\n\n"
 
 
+EXPECTED_BODY = ('expected a JSON body like {"model": "<persona>", "messages": '
+                 '[{"role": "user", "content": "hi"}]}')
+ROUTES = "POST /v1/chat/completions, GET /v1/models, GET /v1/models/NAME, GET /metrics, GET /health"
+
+
+def _assume_json(scope: dict) -> None:
+    """Treat a POST body as JSON unless it says it is JSON already.
+
+    Why: ``curl -d '{...}'`` sends ``application/x-www-form-urlencoded`` and other quick
+    clients send no type at all; every body this API takes is JSON, so reading it as JSON
+    is what the sender meant. A body that is not JSON still gets the "not valid JSON" 400.
+    """
+    headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
+    kept = [v for k, v in scope["headers"] if k == b"content-type" and b"json" in v.lower()]
+    scope["headers"] = headers + [(b"content-type", kept[0] if kept else b"application/json")]
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_request: Request, exc: ApiError):
@@ -347,17 +366,22 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def invalid(_request: Request, exc: RequestValidationError):
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
-            return ApiError(400, "request body is not valid JSON", "invalid_json").response()
+            return ApiError(400, f"request body is not valid JSON; {EXPECTED_BODY}",
+                            "invalid_json").response()
         first = errors[0] if errors else {}
         where = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
         detail = first.get("msg", "invalid request")
         msg = f"{where}: {detail}" if where else f"request body: {detail}"
+        msg += f"; {EXPECTED_BODY}"
         return ApiError(400, msg, "invalid_request", param=where).response()
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException):
+    async def http_error(request: Request, exc: StarletteHTTPException):
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return ApiError(exc.status_code, str(exc.detail), code).response()
+        detail = str(exc.detail)
+        if exc.status_code in (404, 405):
+            detail = f"{request.method} {request.url.path}: {detail}; this server has {ROUTES}"
+        return ApiError(exc.status_code, detail, code).response()
 
     @app.exception_handler(Exception)
     async def crash(_request: Request, exc: Exception):
@@ -365,17 +389,30 @@ def _install_error_handlers(app: FastAPI) -> None:
                         type_="server_error").response()
 
 
+def bind_port(host: str, port: int):
+    """Bind the listening socket now, before the model loads (seconds to minutes), so a port
+    in use is a one-line error at once instead of after the load. uvicorn serves on it."""
+    import socket
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        raise K2DError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); is another "
+                       "server running there? Pick a free port with --port N") from None
+    return sock
+
+
 @contextlib.contextmanager
 def serve_in_thread(app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Run ``app`` with uvicorn in a background thread; yields the base URL (tests, benchmarks).
     ``port=0`` picks a free port (the socket is bound here, so there is no race)."""
-    import socket
 
     import uvicorn
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    sock = bind_port(host, port)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

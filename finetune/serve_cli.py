@@ -6,6 +6,7 @@ All three read adapters from the personas directory (``<personas_dir>/<slug>/ada
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -26,11 +27,15 @@ Commands inside the chat:
   /persona NAME   switch to another persona (same base; history is reset)
   /quit           leave (Ctrl-D works too)
 
-Piped input works: each line is one message, each reply one line on stdout.
+Piped input works: each line is one message, each reply exactly one line on stdout (a
+newline inside a reply is written as the two characters \\n); --jsonl writes one JSON object
+per reply instead ({"persona", "input", "reply"}: exact text, nothing escaped).
 
 \b
+Example:
   k2d chat --persona friend
   printf 'hi\\nwhat are you doing\\n' | k2d chat --persona friend --seed 0
+  printf 'hi\\n' | k2d chat --persona friend --jsonl | jq -r .reply
 """
 
 
@@ -113,7 +118,10 @@ class ChatSession:
 @_sampling_options
 @click.option("--max-turns", type=int, default=16, show_default=True,
               help="Most recent turns kept in the prompt.")
-def chat(slug, personas_dir: Path | None, temperature, top_p, max_new_tokens, seed, max_turns):
+@click.option("--jsonl", is_flag=True, help="One JSON object per reply on stdout.")
+@click.option("-q", "--quiet", is_flag=True, help="No notices on stderr.")
+def chat(slug, personas_dir: Path | None, temperature, top_p, max_new_tokens, seed, max_turns,
+         jsonl, quiet):
     root = personas_dir_or_default(personas_dir)
     from finetune.bank import PersonaBank
 
@@ -128,7 +136,8 @@ def chat(slug, personas_dir: Path | None, temperature, top_p, max_new_tokens, se
     interactive = stdin.isatty()
 
     def err(msg: str) -> None:
-        click.echo(msg, err=True)
+        if not quiet or msg.startswith(("error", "cannot")):
+            click.echo(msg, err=True)
 
     session = ChatSession(bank, slug, root, overrides, click.echo, err)
     if interactive:
@@ -147,8 +156,22 @@ def chat(slug, personas_dir: Path | None, temperature, top_p, max_new_tokens, se
                 break
             continue
         reply = session.say(line)
-        if reply is not None:
-            click.echo(f"{session.slug}> {reply}" if interactive else reply)
+        if reply is None:
+            continue
+        if jsonl:
+            click.echo(json.dumps({"persona": session.slug, "input": line, "reply": reply},
+                                  ensure_ascii=False))
+        else:
+            click.echo(f"{session.slug}> {reply}" if interactive else one_line(reply))
+
+
+def one_line(text: str) -> str:
+    r"""A reply as one output line, so piped readers get one line per reply.
+
+    >>> print(one_line("ㅋㅋ\r\n밥 먹었어?"))
+    ㅋㅋ\n밥 먹었어?
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
 def personas_dir_or_default(explicit: Path | None) -> Path:
@@ -165,9 +188,13 @@ GET  /metrics              batching counters
 Concurrent requests, also for different personas, are batched into one forward pass on the
 shared base. Listens on 127.0.0.1 unless --host says otherwise; use --api-key beyond loopback.
 
+A POST body is read as JSON whatever its Content-Type says (curl -d sends a form type).
+
 \b
+Example:
   k2d serve --port 8000
-  curl localhost:8000/v1/chat/completions -d '{"model":"friend","messages":[{"role":"user","content":"hi"}]}'
+  curl localhost:8000/v1/chat/completions -H 'Content-Type: application/json' \\
+       -d '{"model":"friend","messages":[{"role":"user","content":"hi"}]}'
 """)
 @PERSONAS_DIR
 @click.option("--persona", "slugs", multiple=True,
@@ -191,10 +218,11 @@ def serve(personas_dir, slugs, host, port, api_key, max_batch_size, batch_window
     try:
         import uvicorn
 
-        from finetune.serve import ServeOptions, create_app
+        from finetune.serve import ServeOptions, bind_port, create_app
     except ModuleNotFoundError as exc:
         raise MissingExtraError("serve", exc.name or "fastapi") from None
     root = personas_dir_or_default(personas_dir)
+    sock = bind_port(host, port)  # a port in use fails now, not after the model loads
     bank = _bank_for(root, list(slugs) or None, mixing)
     if host not in {"127.0.0.1", "localhost", "::1"} and not api_key:
         click.echo(f"warning: listening on {host} without --api-key", err=True)
@@ -202,7 +230,11 @@ def serve(personas_dir, slugs, host, port, api_key, max_batch_size, batch_window
                            batch_window_ms=batch_window_ms,
                            max_new_tokens_limit=max_tokens_limit)
     click.echo(f"serving {', '.join(bank.personas)} on http://{host}:{port}/v1", err=True)
-    uvicorn.run(create_app(bank, options), host=host, port=port, log_level="info")
+    server = uvicorn.Server(uvicorn.Config(create_app(bank, options), log_level="info"))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 @click.command("export-merged", help="""Merge one persona into a standalone model directory.
@@ -212,6 +244,7 @@ tokenizer; the result loads with AutoModelForCausalLM.from_pretrained(DIR) alone
 model copy per persona (use `k2d serve` to share one base among many).
 
 \b
+Example:
   k2d export-merged --persona friend -o merged/friend
 """)
 @click.option("--persona", "slug", required=True, help="Persona slug.")

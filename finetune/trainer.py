@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 from finetune import checkpoint as ckpt
 from finetune.config import LoraSettings, TrainSettings
 from finetune.data import Example, batch_order, collate
+from finetune.progress import Progress, StopRequest
 
 
 @dataclass
@@ -33,6 +33,7 @@ class TrainResult:
     base_eval_loss: float | None = None  # step 0: LoRA B = 0, so this is the base zero-shot
     best_eval_loss: float | None = None
     train_tokens_per_s: float = 0.0
+    interrupted: bool = False  # Ctrl-C: stopped at a step boundary, checkpoint saved
 
     def eval_summary(self) -> dict:
         def ppl(loss):
@@ -154,24 +155,6 @@ def micro_batches(lengths: list[int], batch_size: int, seed: int, skip: int):
         epoch += 1
 
 
-class Progress:
-    """One updating line on stderr, only when stderr is a terminal."""
-
-    def __init__(self, total: int):
-        self.total, self.on = total, sys.stderr.isatty()
-
-    def update(self, step: int, loss: float, tok_s: float, val_ppl: float | None) -> None:
-        if self.on:
-            val = f" val_ppl {val_ppl:.2f}" if val_ppl is not None else ""
-            sys.stderr.write(f"\rstep {step}/{self.total} loss {loss:.3f} "
-                             f"ppl {math.exp(min(loss, 50)):.2f}{val} {tok_s:,.0f} tok/s ")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.on:
-            sys.stderr.write("\n")
-
-
 def total_steps(s: TrainSettings, n_train: int) -> int:
     if s.max_steps:
         return s.max_steps
@@ -181,9 +164,11 @@ def total_steps(s: TrainSettings, n_train: int) -> int:
 
 def train(model, train_set: list[Example], val_set: list[Example], pad_id: int,
           s: TrainSettings, work_dir: Path, *, resume: bool = False,
-          stop_after: int | None = None) -> TrainResult:
+          stop_after: int | None = None, quiet: bool = False,
+          stop_request: StopRequest | None = None) -> TrainResult:
     """Train the LoRA weights of ``model`` (a PeftModel) in place; leaves the best weights in
-    it. Checkpoints and ``metrics.jsonl`` go to ``work_dir``."""
+    it. Checkpoints and ``metrics.jsonl`` go to ``work_dir``. ``stop_request`` (a Ctrl-C
+    handler the caller installed) ends the run at a step boundary with a checkpoint."""
     import torch
 
     device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -210,7 +195,9 @@ def train(model, train_set: list[Example], val_set: list[Example], pad_id: int,
     log = (work_dir / "metrics.jsonl").open("a", encoding="utf-8")
     stream = micro_batches([len(e.ids) for e in train_set], s.batch_size, s.seed,
                            skip=state.step * s.grad_accum)
-    progress, val_ppl, started, tokens = Progress(steps), None, time.perf_counter(), 0
+    progress = Progress(steps, start=state.step, quiet=quiet)
+    val_ppl, started, tokens = None, time.perf_counter(), 0
+    stop_request = stop_request or StopRequest()
 
     def evaluate(step: int) -> bool:
         """Eval on the validation split; keep the best LoRA weights; True = stop early."""
@@ -224,8 +211,15 @@ def train(model, train_set: list[Example], val_set: list[Example], pad_id: int,
         return bool(s.early_stopping_patience and state.bad_evals >= s.early_stopping_patience)
 
     if state.step == 0:
+        if val_set:
+            progress.stage(f"evaluating base on {len(val_set)} validation pairs ...")
         evaluate(0)
+    progress.stage(f"training {steps} steps" + (f" from step {state.step}" if state.step else ""))
     while state.step < steps:
+        if stop_request.asked:  # Ctrl-C: a checkpoint at this step boundary
+            res.interrupted = True
+            ckpt.save(work_dir, state, model, optimizer, scheduler, scaler, plan)
+            break
         # One optimizer step = grad_accum micro-batches; the loss is normalized by the number
         # of response tokens in the whole step, so every token weighs the same.
         batches = [collate([train_set[i] for i in next(stream)], pad_id)

@@ -92,3 +92,28 @@ def test_export_merged_gives_the_adapters_logits(personas_dir, tmp_path):
     again = CliRunner().invoke(main, ["export-merged", "--persona", "friend", "-o", str(out),
                                       "--personas-dir", str(personas_dir)])
     assert again.exit_code == 1 and "--force" in again.stderr
+
+
+def test_piped_replies_with_newlines_stay_one_line_each(personas_dir, monkeypatch):
+    from finetune import serve_cli
+
+    replies = iter(["첫 줄\n둘째 줄", "ㅋㅋ\r\n"])
+    monkeypatch.setattr(serve_cli.ChatSession, "say", lambda self, text: next(replies))
+    result = _chat(personas_dir, "hi\nagain\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["첫 줄\\n둘째 줄", "ㅋㅋ\\n"]
+
+
+def test_jsonl_gives_exact_replies_with_their_inputs(personas_dir, monkeypatch):
+    result = _chat(personas_dir, "hi\n/persona mom\nwhat are you doing\n", "--jsonl", "-q")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    bank = PersonaBank.from_personas_dir(personas_dir)
+    kw = dict(temperature=0.0, max_new_tokens=6)
+    assert rows == [
+        {"persona": "friend", "input": "hi",
+         "reply": bank.reply("friend", [("user", "hi")], **kw).text},
+        {"persona": "mom", "input": "what are you doing",
+         "reply": bank.reply("mom", [("user", "what are you doing")], **kw).text},
+    ]
+    assert "now talking to mom" not in result.stderr  # -q

@@ -53,8 +53,9 @@ def test_adapter_dir_has_exactly_the_expected_files(trained):
     assert weights and all(".lora_A." in k or ".lora_B." in k for k in weights)  # LoRA only
     assert (adapter / "adapter_model.safetensors").stat().st_size < 200_000  # no base copy
     config = json.loads((adapter / "adapter_config.json").read_text())
-    assert os.path.isabs(config["base_model_name_or_path"])
     assert config["base_model_name_or_path"] == meta["base"]["path"]
+    assert config["base_model_name_or_path"].startswith("bases/")  # relative: a movable folder
+    assert (root / config["base_model_name_or_path"] / "config.json").is_file()
     assert (root / "bases").is_dir() and list((root / "nyang").iterdir())
     assert not list(adapter.parent.parent.glob(".adapter.*"))  # no temp dir left behind
 
@@ -78,13 +79,14 @@ def test_plain_transformers_peft_script_gets_identical_logits(trained, tmp_path)
     adapter = root / "nyang" / "adapter"
     script = tmp_path / "app.py"
     script.write_text(textwrap.dedent("""
-        import json, sys, torch
+        import json, os, sys, torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from peft import PeftModel
         adapter, out = sys.argv[1], sys.argv[2]
         cfg = json.load(open(adapter + "/adapter_config.json"))
-        base = AutoModelForCausalLM.from_pretrained(cfg["base_model_name_or_path"],
-                                                    dtype=torch.float32)
+        root = os.path.dirname(os.path.dirname(os.path.abspath(adapter)))  # the personas dir
+        base = AutoModelForCausalLM.from_pretrained(
+            os.path.join(root, cfg["base_model_name_or_path"]), dtype=torch.float32)
         model = PeftModel.from_pretrained(base, adapter).eval()
         tok = AutoTokenizer.from_pretrained(adapter)
         enc = tok.apply_chat_template([{"role": "user", "content": "밥 먹었어?"}],

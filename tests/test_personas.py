@@ -26,7 +26,7 @@ def fake_parse(monkeypatch):
 
     calls = []
 
-    def parse_to_dataset(inputs, out_dir, persona_speaker):
+    def parse_to_dataset(inputs, out_dir, persona_speaker, options=None, warn=None):
         calls.append((list(inputs), out_dir, persona_speaker))
         return write_persona_pairs(out_dir)
 
@@ -39,7 +39,7 @@ def test_new_parses_into_the_persona_folder_and_writes_yaml(tmp_path, fake_parse
     export = tmp_path / "chat.txt"
     export.write_text("synthetic", encoding="utf-8")
     root = tmp_path / "personas"
-    out = run("personas", "new", "friend", "--from", str(export), "--speaker", "냥이",
+    out = run("personas", "new", "friend", "--from", str(export), "--persona-speaker", "냥이",
               "--base", str(tiny_gpt2_base), "--personas-dir", str(root)).output
     assert "k2d finetune --persona friend" in out
     assert fake_parse == [([export], root / "friend" / "data", "냥이")]
@@ -148,3 +148,66 @@ def test_model_card_states_the_default_base_licence():
     assert "CC-BY-NC-SA 4.0" in card and "non-commercial" in card
     meta["base"]["source"] = "someone/other-model"
     assert "Check its licence" in model_card(meta)
+
+
+def _group_export(tmp_path):
+    from dataclasses import replace
+
+    from kakao2dataset.synthetic import render
+    from kakao2dataset.synthetic.conversation import generate_persona_chat
+
+    conv = generate_persona_chat(seed=2, sessions=12)
+    extra = [replace(m, speaker="박서준") for m in conv.messages[::7]]
+    group = conv.with_messages(sorted(conv.messages + tuple(extra), key=lambda m: m.timestamp))
+    path = tmp_path / "group.txt"
+    path.write_bytes(render(group, "K1").data)
+    return path
+
+
+def test_new_from_a_group_export_takes_the_parse_flags(tmp_path):
+    """The group-chat hint names --speakers, and `personas new` accepts it (issue #13 item 1)."""
+    export, root = _group_export(tmp_path), tmp_path / "personas"
+    hint = run("personas", "new", "team", "--from", str(export), "--persona-speaker", "김민지",
+               "--personas-dir", str(root), code=1).output
+    assert "--speakers" in hint and not (root / "team.yaml").exists()
+    result = run("personas", "new", "team", "--from", str(export), "--speakers", "이준호,김민지",
+                 "--persona-speaker", "김민지", "--merge-gap", "5", "--personas-dir", str(root))
+    assert result.output.count("Note: a persona learns the OTHER") == 1
+    assert result.output.count("Pairs: ") == 1 and result.output.count("Anonymized: ") == 1
+    manifest = json.loads((root / "team" / "data" / "manifest.json").read_text("utf-8"))
+    assert manifest["counts"]["messages_dropped"]["other_speaker"] > 0
+    assert load_config(root / "team.yaml").data.pairs == ["team/data/pairs.jsonl"]
+
+
+def test_new_from_a_parse_output_folder_copies_it_without_parsing_again(tmp_path):
+    export, root = _group_export(tmp_path), tmp_path / "personas"
+    data = tmp_path / "data" / "team"
+    run("parse", str(export), "--speakers", "이준호,김민지", "--persona-speaker", "김민지",
+        "-o", str(data), "-q")
+    result = run("personas", "new", "team", "--from", str(data), "--personas-dir", str(root))
+    assert "Note: a persona learns" not in result.output  # told once, by `k2d parse`
+    assert result.output.count("Pairs: ") == 1
+    copied = root / "team" / "data"
+    assert (copied / "pairs.jsonl").read_bytes() == (data / "pairs.jsonl").read_bytes()
+    assert (copied / "manifest.json").read_bytes() == (data / "manifest.json").read_bytes()
+    cfg = load_config(root / "team.yaml")
+    assert cfg.data.pairs == ["team/data/pairs.jsonl"] and cfg.data.exports == []
+    bad = run("personas", "new", "other", "--from", str(data), "--merge-gap", "3",
+              "--personas-dir", str(root), code=2).output
+    assert "already parsed" in bad and "--merge-gap" in bad
+
+
+def test_new_dry_run_and_json_write_nothing(tmp_path):
+    export, root = _group_export(tmp_path), tmp_path / "personas"
+    out = run("personas", "new", "team", "--from", str(export), "--speakers", "이준호,김민지",
+              "--persona-speaker", "김민지", "--dry-run", "--json", "--personas-dir", str(root))
+    assert json.loads(out.stdout)["counts"]["pairs"] > 0 and not root.exists()
+
+
+def test_speaker_is_a_deprecated_alias_of_persona_speaker(tmp_path, fake_parse):
+    export = tmp_path / "chat.txt"
+    export.write_text("synthetic", encoding="utf-8")
+    result = run("personas", "new", "friend", "--from", str(export), "--speaker", "냥이",
+                 "--personas-dir", str(tmp_path / "p"))
+    assert "deprecated" in result.output and fake_parse[0][2] == "냥이"
+    assert "--speaker " not in run("personas", "new", "--help").output

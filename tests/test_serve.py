@@ -163,3 +163,49 @@ def test_openai_client_example(server, bank):
     assert proc.returncode == 0, proc.stderr[-2000:]
     expected = bank.reply("mom", [("user", "hi")], temperature=0.0).text
     assert proc.stdout.strip() == f"mom: {expected}"
+
+
+def test_curl_style_bodies_without_a_json_content_type_are_read_as_json(server, bank):
+    body = json.dumps({"model": "friend", "messages": MSGS, "temperature": 0,
+                       "max_tokens": 8}).encode()
+    expected = bank.reply("friend", [("user", "밥 먹었어?")], temperature=0.0, max_new_tokens=8)
+    for ctype in ("application/x-www-form-urlencoded", None):  # curl -d; a bare client
+        headers = {"Authorization": f"Bearer {KEY}"} | ({"content-type": ctype} if ctype else {})
+        resp = httpx.post(f"{server}/v1/chat/completions", headers=headers, content=body,
+                          timeout=TIMEOUT)
+        assert resp.status_code == 200, resp.text
+        assert resp.json()["choices"][0]["message"]["content"] == expected.text
+
+
+def test_4xx_messages_say_what_was_expected(server):
+    bad_json = _error(_post(server, b"{not json"), 400, "invalid_json")
+    assert '"messages": [{"role": "user"' in bad_json["message"]
+    missing = _error(_post(server, {"model": "friend"}), 400, "invalid_request")
+    assert missing["message"].startswith("messages:") and "expected a JSON body" in missing["message"]
+    route = _error(httpx.get(f"{server}/v1/nothing", timeout=TIMEOUT), 404, "not_found")
+    assert "GET /v1/nothing" in route["message"] and "POST /v1/chat/completions" in route["message"]
+
+
+def test_serve_checks_the_port_before_loading_any_model(tmp_path, monkeypatch):
+    import socket
+
+    from click.testing import CliRunner
+
+    from finetune import serve_cli
+    from kakao2dataset.cli import main
+
+    def no_load(*_a, **_k):
+        raise AssertionError("the model must not load when the port is taken")
+
+    monkeypatch.setattr(serve_cli, "_bank_for", no_load)
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--personas-dir", str(tmp_path),
+                                           "--port", str(port)])
+    finally:
+        busy.close()
+    assert result.exit_code == 1, result.output
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "export": "kakao2dataset.cli.export_cmd:export",
     "env": "kakao2dataset.cli.env_cmd:env",
     "personas": "finetune.cli:personas",
+    "base": "finetune.base_cli:base",
     "finetune": "finetune.cli:finetune",
     "eval": "finetune.cli:eval_cmd",
     "export-merged": "finetune.serve_cli:export_merged",
@@ -37,9 +38,11 @@ Start here:
   k2d inspect chat.txt                  what is in the export (format, speakers, lines)
   k2d parse chat.txt --persona-speaker NAME -o data/friend
                                         anonymized context→response pairs
-  k2d personas new friend --from chat.txt --speaker NAME
+  k2d personas new friend --from data/friend
   k2d finetune --persona friend         a LoRA adapter on a frozen GPT base
   k2d chat --persona friend             talk to it
+
+No model hub? `k2d base tiny DIR` builds a local smoke-test base; pass --base DIR.
 
 Nothing leaves your machine: the only network access is an explicit model download.
 """

@@ -13,7 +13,13 @@ PACKAGES = ("kakao2dataset", "click", "polars", "pandas", "regex", "kiwipiepy", 
             "python-stdnum", "torch", "transformers", "peft", "tokenizers", "fastapi", "uvicorn")
 
 
-@click.command(help="Print versions and paths to paste into a bug report.")
+@click.command(help="""Print versions and paths to paste into a bug report.
+
+\b
+Example:
+  k2d env
+  k2d env --json > env.json
+""")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def env(as_json: bool) -> None:
     from finetune.paths import k2d_home, personas_dir

@@ -19,7 +19,13 @@ def support_rows() -> list[dict]:
     return rows
 
 
-@click.command(help="List every supported export variant (app, platform, UI language).")
+@click.command(help="""List every supported export variant (app, platform, UI language).
+
+\b
+Example:
+  k2d formats
+  k2d formats --json | jq '.[].variant'
+""")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--markdown", is_flag=True, help="A Markdown table (as in the README).")
 def formats(as_json: bool, markdown: bool) -> None:

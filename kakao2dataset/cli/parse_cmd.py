@@ -54,53 +54,77 @@ def _nicknames(values: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
+PARSE_OPTIONS = [
+    click.option("--persona-speaker", default=None, metavar="NAME",
+                 help="The speaker whose replies the persona learns."),
+    click.option("--me", default=None, metavar="NAME",
+                 help="You (the other side); the persona is the other person. Also maps "
+                      "회원님/you/You of older phone exports to NAME."),
+    click.option("--speakers", default=None, metavar="A,B",
+                 help="For a group chat: the two people to use."),
+    format_options,
+    click.option("--merge-gap", type=float, default=10, show_default=True, metavar="MINUTES",
+                 help="Messages of one speaker closer than this merge into one turn."),
+    click.option("--session-gap", type=float, default=6, show_default=True, metavar="HOURS",
+                 help="A silence longer than this starts a new session."),
+    click.option("--media", type=click.Choice(["tag", "drop"]), default="tag", show_default=True,
+                 help="Photos, emoticons, ... become <photo>-style tags, or are dropped."),
+    click.option("--max-context-turns", type=click.IntRange(1), default=8, show_default=True),
+    click.option("--max-context-chars", type=click.IntRange(1), default=1200, show_default=True),
+    click.option("--validation-fraction", type=click.FloatRange(0, 0.9), default=0.1,
+                 show_default=True,
+                 help="Share of pairs (latest whole sessions) held out for validation."),
+    click.option("--min-pairs", type=click.IntRange(1), default=10, show_default=True,
+                 help="Fail if the persona has fewer replies than this."),
+    click.option("--nickname", "nicknames", multiple=True, metavar="NAME=NICK",
+                 help="Another form of a speaker's name to anonymize (repeatable)."),
+    click.option("--allow", multiple=True, metavar="WORD", help="Never anonymize WORD (repeatable)."),
+    click.option("--deny", multiple=True, metavar="WORD", help="Always anonymize WORD (repeatable)."),
+]
+PARSE_PARAMS = ("persona_speaker", "me", "speakers", "format_", "encoding", "lenient", "merge_gap",
+                "session_gap", "media", "max_context_turns", "max_context_chars",
+                "validation_fraction", "min_pairs", "nicknames", "allow", "deny")
+
+
+def parse_options(fn):
+    """Every option of how an export becomes pairs: one list, shared by ``k2d parse`` and
+    ``k2d personas new`` (which parses an export the same way), so the two never drift."""
+    for option in reversed(PARSE_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+def options_from(params: dict, *, anonymize: bool = True,
+                 output_format: str = "jsonl") -> ParseOptions:
+    """The :class:`ParseOptions` for the values of :func:`parse_options` in ``params``."""
+    p = params
+    return ParseOptions(
+        persona_speaker=p["persona_speaker"], me=p["me"], speakers=_speakers(p["speakers"]),
+        format=p["format_"], encoding=p["encoding"], lenient=p["lenient"], anonymize=anonymize,
+        nicknames=_nicknames(p["nicknames"]), allow=p["allow"], deny=p["deny"],
+        min_pairs=p["min_pairs"], output_format=output_format,
+        turns=TurnSettings(timedelta(minutes=p["merge_gap"]), timedelta(hours=p["session_gap"]),
+                           p["media"]),
+        pairs=PairSettings(p["max_context_turns"], p["max_context_chars"],
+                           validation_fraction=p["validation_fraction"]),
+    )
+
+
 @click.command(help=HELP)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", default=None, metavar="DIR",
               help="Output folder (default: ./<export name>-pairs). '-' streams pairs to stdout.")
-@click.option("--persona-speaker", default=None, metavar="NAME",
-              help="The speaker whose replies the persona learns.")
-@click.option("--me", default=None, metavar="NAME",
-              help="You (the other side); the persona is the other person. Also maps "
-                   "회원님/you/You of older phone exports to NAME.")
-@click.option("--speakers", default=None, metavar="A,B", help="For a group chat: the two people to use.")
-@format_options
+@parse_options
 @click.option("--output-format", type=click.Choice(["jsonl", "parquet"]), default="jsonl",
               show_default=True, help="Pair file format.")
-@click.option("--merge-gap", type=float, default=10, show_default=True, metavar="MINUTES",
-              help="Messages of one speaker closer than this merge into one turn.")
-@click.option("--session-gap", type=float, default=6, show_default=True, metavar="HOURS",
-              help="A silence longer than this starts a new session.")
-@click.option("--media", type=click.Choice(["tag", "drop"]), default="tag", show_default=True,
-              help="Photos, emoticons, ... become <photo>-style tags, or are dropped.")
-@click.option("--max-context-turns", type=click.IntRange(1), default=8, show_default=True)
-@click.option("--max-context-chars", type=click.IntRange(1), default=1200, show_default=True)
-@click.option("--validation-fraction", type=click.FloatRange(0, 0.9), default=0.1, show_default=True,
-              help="Share of pairs (latest whole sessions) held out for validation.")
-@click.option("--min-pairs", type=click.IntRange(1), default=10, show_default=True,
-              help="Fail if the persona has fewer replies than this.")
-@click.option("--nickname", "nicknames", multiple=True, metavar="NAME=NICK",
-              help="Another form of a speaker's name to anonymize (repeatable).")
-@click.option("--allow", multiple=True, metavar="WORD", help="Never anonymize WORD (repeatable).")
-@click.option("--deny", multiple=True, metavar="WORD", help="Always anonymize WORD (repeatable).")
 @click.option("--no-anonymize", is_flag=True,
               help="Keep private data in the output (for your own inspection only; warns).")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON when done.")
 @click.option("--dry-run", is_flag=True, help="Run everything, print the summary, write nothing.")
 @quiet_option
-def parse(inputs, output, persona_speaker, me, speakers, format_, encoding, lenient,
-          output_format, merge_gap, session_gap, media, max_context_turns, max_context_chars,
-          validation_fraction, min_pairs, nicknames, allow, deny, no_anonymize, as_json,
-          dry_run, quiet) -> None:
-    options = ParseOptions(
-        persona_speaker=persona_speaker, me=me, speakers=_speakers(speakers), format=format_,
-        encoding=encoding, lenient=lenient, anonymize=not no_anonymize,
-        nicknames=_nicknames(nicknames), allow=allow, deny=deny, min_pairs=min_pairs,
-        output_format=output_format,
-        turns=TurnSettings(timedelta(minutes=merge_gap), timedelta(hours=session_gap), media),
-        pairs=PairSettings(max_context_turns, max_context_chars,
-                           validation_fraction=validation_fraction),
-    )
+def parse(inputs, output, output_format, no_anonymize, as_json, dry_run, quiet,
+          **params) -> None:
+    options = options_from(params, anonymize=not no_anonymize, output_format=output_format)
     if not quiet:
         click.echo(CONSENT_NOTICE, err=True)
     if no_anonymize:
