@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import regex
 
+from kakao2dataset.anonymize import registry
 from kakao2dataset.anonymize.normalize import normalize
-from kakao2dataset.anonymize.structured import NUMBER_DETECTORS
 from kakao2dataset.anonymize.validators import digits_of
 
 _TAIL = regex.compile(r"(?<![0-9A-Za-z])\+?[0-9](?:[0-9]|[ .\-](?=[0-9]))*[ .\-]?\s*$")
 _HEAD = regex.compile(r"^\s*[.\-]?\s*[0-9](?:[0-9]|[ .\-](?=[0-9]))*(?![0-9A-Za-z])")
 MAX_CHAIN = 4
+NUMBER_DETECTORS = registry.group("number")  # in priority order
 
 
 def tail(text: str) -> tuple[int, int] | None:
