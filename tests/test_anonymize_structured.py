@@ -272,6 +272,10 @@ def _stream(anon: Anonymizer, *texts: str) -> list[str]:
         (("내 번호 010", "1234 5678이야"), ["내 번호 <PHONE>", "<PHONE>이야"]),
         (("010-1234", "5678"), ["<PHONE>", "<PHONE>"]),
         (("번호는 010-1234-", "5678"), ["번호는 <PHONE>", "<PHONE>"]),
+        # read out in Hangul numerals, each part too short to decode alone
+        (("공일공", "일이삼사 오육칠팔"), ["<PHONE>", "<PHONE>"]),
+        (("내 번호 공일공", "일이삼사 오육칠팔이야"), ["내 번호 <PHONE>", "<PHONE>이야"]),
+        (("공일공 일이삼사", "오육칠팔"), ["<PHONE>", "<PHONE>"]),
     ],
 )
 def test_a_phone_split_over_two_messages(anon: Anonymizer, texts, expected) -> None:
@@ -280,7 +284,15 @@ def test_a_phone_split_over_two_messages(anon: Anonymizer, texts, expected) -> N
 
 @pytest.mark.parametrize(
     "texts",
-    [("3시에 보자 10", "20분쯤"), ("방 번호 1203", "1층 로비"), ("오늘 2024", "11월 정산")],
+    [
+        ("3시에 보자 10", "20분쯤"),
+        ("방 번호 1203", "1층 로비"),
+        ("오늘 2024", "11월 정산"),
+        ("공일공", "일이 많아"),
+        ("오늘 공사", "일이삼사 오육칠팔"),  # 공사 is a word, not the start of a number
+        ("영일이", "삼사오 먹자"),
+        ("공일공", "일이삼사오육칠팔구 세어봐"),
+    ],
 )
 def test_numbers_in_two_messages_that_are_no_phone_stay(anon: Anonymizer, texts) -> None:
     assert _stream(anon, *texts) == list(texts)
