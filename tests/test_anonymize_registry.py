@@ -84,6 +84,17 @@ def test_a_closed_gate_means_the_finder_finds_nothing(data) -> None:
             assert _found(record, text) == [], (record.kind, text)
 
 
+def test_the_compiled_chain_opens_exactly_the_gates_that_open() -> None:
+    """_detectors_for evaluates the gates through one cue search and integer compares; it
+    must choose what asking every record would."""
+    rng = random.Random(4)
+    pieces = [p for r in DETECTORS for p in _pieces(r)]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        expected = [r.find for r in DETECTORS if r.opens(text, count_digits(text))]
+        assert list(_detectors_for(text)) == expected, text
+
+
 def test_the_gate_chain_runs_finders_in_priority_order() -> None:
     text = "minji@naver.com 010-1234-5678 서울 강남구 테헤란로 123 비번 abcd1234 https://x.kr/a"
     chosen = _detectors_for(text)

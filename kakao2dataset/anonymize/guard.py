@@ -49,7 +49,8 @@ _VERSION_BEFORE = regex.compile(
     r"(?:버전|version|ver\.?|v|크롬|chrome|ios|android|안드로이드)\s?$", regex.IGNORECASE
 )
 # The detectors the guard runs again on the output (e-mails, spelled ones too; URLs).
-_GUARDED = registry.guarded()
+_GUARDED = registry.compile_chain(registry.guarded(), lambda r: r)
+_GUARD_DIGITS = any(r.min_digits or r.gate for r in registry.guarded())
 
 
 def _exempt(text: str, m: regex.Match) -> bool:
@@ -97,13 +98,9 @@ def guard(
         for m in _DIGIT_RUN.finditer(t):
             if not _exempt(t, m):
                 hits.append((m.start(), m.end(), "NUMBER", number_placeholder))
-    digits = None
-    for record in _GUARDED:
-        if record.min_digits and digits is None:
-            digits = count_digits(t)
-        if record.opens(t, digits or 0):
-            repl = (placeholders or {}).get(record.kind, f"<{record.kind}>")
-            hits.extend((s.start, s.end, record.kind, repl) for s in record.find(t, ""))
+    for record in _GUARDED(t, count_digits(t) if _GUARD_DIGITS else 0):
+        repl = (placeholders or {}).get(record.kind, f"<{record.kind}>")
+        hits.extend((s.start, s.end, record.kind, repl) for s in record.find(t, ""))
     if names is not None and name_placeholder is not None:
         for start, end, surface in names(norm.text):
             hits.append((start, end, "NAME", name_placeholder(surface)))
