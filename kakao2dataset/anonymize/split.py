@@ -23,6 +23,7 @@ _HEAD = regex.compile(r"^\s*[.\-]?\s*[0-9](?:[0-9]|[ .\-](?=[0-9]))*(?![0-9A-Za-
 # is followed by nothing but a particle; the joined chain must then be a number a detector
 # accepts (no 10-digit fallback: numerals are ordinary words too often).
 _NUMERALS = "공영빵일이삼사오육륙칠팔구"
+_ZEROS = frozenset("공영빵")
 _NUMERAL_DIGIT = str.maketrans(_NUMERALS, "0001234566789")
 _NUMERAL_TAIL = regex.compile(
     rf"(?<![\p{{Hangul}}0-9])[공영빵][{_NUMERALS}]{{2}}(?:[ \-]?[{_NUMERALS}]{{3,4}})?[ \-]?\s*$"
@@ -37,7 +38,10 @@ NUMBER_DETECTORS = registry.group("number")  # in priority order
 
 def tail(text: str) -> tuple[int, int] | None:
     last = text.rstrip()[-1:]
-    if last in _NUMERALS:
+    if last in _NUMERALS:  # many words end in 이, 일, 사, 오: a zero numeral first, cheaply
+        end = text.rstrip()[-12:]  # a numeral tail is at most 3 + 1 + 4 + 1 characters long
+        if _ZEROS.isdisjoint(end) or not _NUMERAL_TAIL.search(end):
+            return None
         m = _NUMERAL_TAIL.search(normalize(text).text)
         return (m.start(), m.end()) if m else None
     if not (last.isdigit() or last in ("-", ".") or "\u20e3" in text[-3:]):
