@@ -71,12 +71,15 @@ class Detector:
         return digits >= self.min_digits
 
 
+_LATIN = re.compile("[A-Za-z]")
+
+
 def cue_search(cues: Sequence[str]) -> re.Pattern:
     """A case-insensitive search for any of ``cues`` (the finders match case-insensitively).
-    The standard ``re``: a literal alternation is all it does, and it does it faster."""
-    return re.compile(
-        "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)), re.IGNORECASE
-    )
+    The standard ``re``: a literal alternation is all it does, and it does it faster; without
+    case folding where no cue has a Latin letter (Hangul has no case)."""
+    flags = re.IGNORECASE if any(_LATIN.search(c) for c in cues) else 0
+    return re.compile("|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)), flags)
 
 
 _REGISTRY: dict[str, list[Detector]] = {}  # module -> its records, in registration order
@@ -89,11 +92,20 @@ def register(module: str, *records: Detector) -> tuple[Detector, ...]:
     built = tuple(
         r
         if r.cue_pattern is not None or not (r.cues or r.words)
-        else Detector(**{**_fields(r), "cue_pattern": cue_search((*r.cues, *r.words))})
+        else Detector(**{**_fields(r), "cue_pattern": _cue_and_word_search(r.cues, r.words)})
         for r in records
     )
     _REGISTRY[module] = list(built)
     return built
+
+
+def _cue_and_word_search(cues: Sequence[str], words: Sequence[str]) -> re.Pattern:
+    """Cues anywhere, words only between whitespace (or the text's ends): the ``at`` of
+    ``minji at naver``, not the one in ``<PLATE>`` or ``chat``."""
+    parts = [re.escape(c) for c in sorted(cues, key=len, reverse=True)]
+    parts += [rf"(?<!\S){re.escape(w)}(?!\S)" for w in words]
+    flags = re.IGNORECASE if any(_LATIN.search(c) for c in (*cues, *words)) else 0
+    return re.compile("|".join(parts), flags)
 
 
 def _fields(r: Detector) -> dict:
@@ -111,17 +123,17 @@ def detectors() -> tuple[Detector, ...]:
     return tuple(sorted(records, key=lambda r: (r.priority, r.kind)))
 
 
-_LATIN = re.compile("[A-Za-z]")
-
-
-def any_cue_search(cues: Sequence[str]) -> Callable[[str], object]:
-    """``search(text)``: truthy when ``text`` holds any of ``cues`` (case-insensitively). A
-    case-insensitive alternation is slow; cues without a Latin letter need no case folding,
-    and the others are only looked for in a text with a Latin letter (few chat lines)."""
+def any_cue_search(cues: Sequence[str], words: Sequence[str] = ()) -> Callable[[str], object]:
+    """``search(text)``: truthy when ``text`` holds any of ``cues`` or ``words`` (as in
+    :func:`_cue_and_word_search`). A case-insensitive alternation is slow; cues without a Latin
+    letter need no case folding, and the others are only looked for in a text with a Latin
+    letter (few chat lines)."""
     cased = [c for c in cues if _LATIN.search(c)]
-    uncased = [c for c in cues if not _LATIN.search(c)]
+    cased_words = [w for w in words if _LATIN.search(w)]
+    # Uncased words (none yet) are looked for anywhere: a superset of whole-word hits.
+    uncased = [c for c in (*cues, *words) if not _LATIN.search(c)]
     plain = cue_search(uncased).search if uncased else None
-    folded = cue_search(cased).search if cased else None
+    folded = _cue_and_word_search(cased, cased_words).search if cased or cased_words else None
     latin = _LATIN.search
 
     def search(text: str) -> object:
@@ -139,12 +151,14 @@ def compile_chain(records: Sequence[Detector], item: Callable[[Detector], object
     gates on the many texts that hold none (a text holding no cue holds no cue of any one)."""
     steps: list[tuple[int, object, list]] = []
     cues: list[str] = []
+    words: list[str] = []
     for r in records:
         if r.gate is not None:
             mode, arg = 2, r.gate
         elif r.cue_pattern is not None:
             mode, arg = 1, r.cue_pattern.search
-            cues.extend((*r.cues, *r.words))
+            cues.extend(r.cues)
+            words.extend(r.words)
         else:
             mode, arg = 0, r.min_digits
         if steps and steps[-1][0] == mode and (steps[-1][1] == arg if mode != 1 else False):
@@ -152,7 +166,7 @@ def compile_chain(records: Sequence[Detector], item: Callable[[Detector], object
         else:
             steps.append((mode, arg, [item(r)]))
     frozen = tuple((mode, arg, tuple(items)) for mode, arg, items in steps)
-    any_cue = any_cue_search(cues) if cues else None
+    any_cue = any_cue_search(cues, words) if cues or words else None
     customs = tuple(arg for mode, arg, _ in frozen if mode == 2)
     cap = max((arg for mode, arg, _ in frozen if mode == 0), default=0)
     known: dict[tuple, tuple] = {}
@@ -175,7 +189,9 @@ def compile_chain(records: Sequence[Detector], item: Callable[[Detector], object
             return full(text, digits, True)
         # No cue (most texts): the answer depends only on the digit count (capped) and the
         # few gates of their own, so it is looked up.
-        key = (min(digits, cap), *[gate(text, digits) for gate in customs])
+        key = (min(digits, cap), *[gate(text, digits) for gate in customs]) if customs else digits
+        if not customs and digits > cap:
+            key = cap
         out = known.get(key)
         if out is None:
             out = known[key] = full(text, digits, False)

@@ -196,9 +196,9 @@ def find_account(text: str, context: str = "") -> Iterator[Span]:
             continue
         groups = len(regex.findall(r"\d+", m.group()))
         cue = _near(text, context, m.start(), m.end(), _BANK_CUES, before=CONTEXT_READ)
-        if not cue and _near(text, context, m.start(), m.end(), _ORDER_CUES):
-            continue  # "운송장 123-456-7890": a parcel, not an account
         if cue or ("-" in m.group() and groups >= 3 and len(number) <= 14):
+            if not cue and _near(text, context, m.start(), m.end(), _ORDER_CUES):
+                continue  # "운송장 123-456-7890": a parcel, not an account
             yield Span(m.start(), m.end(), "ACCOUNT", 0.9 if cue else 0.6)
 
 
