@@ -3,9 +3,13 @@ that must come out byte-identical. All values are synthetic (checksums computed 
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 import pytest
 
 from kakao2dataset.anonymize import Anonymizer, AnonymizerConfig
+from kakao2dataset.model import Message, MessageKind
 
 
 @pytest.fixture(scope="module")
@@ -177,3 +181,118 @@ def test_dates_times_and_money_next_to_each_other_stay(anon: Anonymizer) -> None
             ]
         )
         assert anon.anonymize_text(text) == text
+
+
+# ---------------------------------------------------------------- issue #9, class 9 and 10
+# Each case a positive with its near misses; every value is made up.
+ISSUE9_POSITIVES = [
+    # a phone read out in Hangul numerals with 에 between the groups
+    ("공일공에 일이삼사에 오육칠팔", "<PHONE>"),
+    ("내 번호 공일공에 일이삼사에 오육칠팔이야", "내 번호 <PHONE>이야"),
+    # the 이 of 이야 after ASCII digits is the particle, not a 2 (10-digit numbers too)
+    ("01012345678이야", "<PHONE>이야"),
+    ("0212345678이야", "<PHONE>이야"),
+    ("번호 0311234567이고", "번호 <PHONE>이고"),
+    # half a resident number, sent alone after a cue
+    ("앞자리 900101", "앞자리 <RRN>"),
+    ("주민번호 앞자리는 851231이야", "주민번호 앞자리는 <RRN>이야"),
+    ("뒷자리 1234568", "뒷자리 <RRN>"),
+    # a passport typed with spaces
+    ("여권번호 M 1234 5678", "여권번호 <PASSPORT>"),
+    ("M 123A 4567 이거야", "<PASSPORT> 이거야"),
+    # a car plate glued into a line without spaces
+    ("12가3456차세워놨어", "<PLATE>차세워놨어"),
+    ("집앞에12가3456차세워놨어", "집앞에<PLATE>차세워놨어"),
+    ("주차장에123가4567있어", "주차장에<PLATE>있어"),
+]
+ISSUE9_NEGATIVES = [
+    "일이삼사에 오육칠팔",  # no leading 0: counting, not a phone
+    "공부에 일이 많아",
+    "이사에 오일 걸려",
+    "앞자리 123456",  # not a birth date (month 34)
+    "생일 900101",  # a date with no resident-number cue
+    "앞자리 901",
+    "M 1234개",
+    "M사이즈 2개",
+    "1234가5678",  # four digits before the letter: no plate
+    "12가 3456원",  # money
+    # versions and model numbers (class 10)
+    "크롬 131.0.6778.86 으로 업데이트해",
+    "윈도우 10.0.19045.3693",
+    "버전 2.3.11.4567",
+    "아이폰15 프로2 샀어",
+    "프로2 나왔대",
+    "갤럭시 s24 울트라",
+    # order, receipt and tracking numbers after the word that says what they are
+    "접수번호 2024-118732",
+    "접수 번호 2024-118732 로 조회돼",
+    "주문번호 202411250001",
+    "운송장 123-456-7890 이래",
+    "운송장번호 6892 1234 5678",
+    "예매번호 7391028 확인",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ISSUE9_POSITIVES)
+def test_issue9_positive(anon: Anonymizer, text: str, expected: str) -> None:
+    assert anon.anonymize_text(text) == expected
+
+
+@pytest.mark.parametrize("text", ISSUE9_NEGATIVES)
+def test_issue9_near_miss_stays(anon: Anonymizer, text: str) -> None:
+    assert anon.anonymize_text(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024118732",  # a bare run of 7+ digits with no cue: the guard still fails closed
+        "코드 1187324 확인",
+        "이거 4111.1111.1111.1111",  # a card typed with dots is no version
+        "123.456.789.0",
+        "010.1234.5678",
+    ],
+)
+def test_the_guard_still_catches_bare_digit_runs(anon: Anonymizer, text: str) -> None:
+    out = anon.anonymize_text(text)
+    assert out != text and not re.search(r"[0-9]{4}", out.replace(".", "")), out
+
+
+def _stream(anon: Anonymizer, *texts: str) -> list[str]:
+    t = datetime(2024, 1, 5, 14, 0)
+    msgs = [
+        Message(t, "a", s, MessageKind.TEXT, "chat.txt", i + 1, i + 1) for i, s in enumerate(texts)
+    ]
+    return [m.text for m in anon.anonymize_messages(msgs)]
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (("내 번호 010", "1234 5678이야"), ["내 번호 <PHONE>", "<PHONE>이야"]),
+        (("010-1234", "5678"), ["<PHONE>", "<PHONE>"]),
+        (("번호는 010-1234-", "5678"), ["번호는 <PHONE>", "<PHONE>"]),
+        # read out in Hangul numerals, each part too short to decode alone
+        (("공일공", "일이삼사 오육칠팔"), ["<PHONE>", "<PHONE>"]),
+        (("내 번호 공일공", "일이삼사 오육칠팔이야"), ["내 번호 <PHONE>", "<PHONE>이야"]),
+        (("공일공 일이삼사", "오육칠팔"), ["<PHONE>", "<PHONE>"]),
+    ],
+)
+def test_a_phone_split_over_two_messages(anon: Anonymizer, texts, expected) -> None:
+    assert _stream(anon, *texts) == expected
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("3시에 보자 10", "20분쯤"),
+        ("방 번호 1203", "1층 로비"),
+        ("오늘 2024", "11월 정산"),
+        ("공일공", "일이 많아"),
+        ("오늘 공사", "일이삼사 오육칠팔"),  # 공사 is a word, not the start of a number
+        ("영일이", "삼사오 먹자"),
+        ("공일공", "일이삼사오육칠팔구 세어봐"),
+    ],
+)
+def test_numbers_in_two_messages_that_are_no_phone_stay(anon: Anonymizer, texts) -> None:
+    assert _stream(anon, *texts) == list(texts)

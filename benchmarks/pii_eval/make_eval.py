@@ -169,6 +169,15 @@ def negative_filler(rng: random.Random, name: str) -> str:
         "order": str(rng.randint(10**13, 10**14 - 1)),
         "year": str(rng.randint(1988, 2026)),
         "score": f"{rng.randint(0, 9)}:{rng.randint(0, 9)}",
+        "version": f"{rng.randint(10, 140)}.0.{rng.randint(1000, 29999)}.{rng.randint(1, 999)}",
+        "receipt": f"{y}-{rng.randint(100000, 999999)}",
+        "tracking": rng.choice(
+            [
+                f"{rng.randint(100, 999)}-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
+                f"{rng.randint(1000, 9999)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+                str(rng.randint(10**11, 10**12 - 1)),
+            ]
+        ),
     }[name]
 
 

@@ -68,6 +68,9 @@ NEGATIVE = {
         "헬스장 가야지", "조별과제 망함", "한강 가자", "옆집 아저씨가 인사함", "우리 형이 그러는데",
         "동생이랑 싸웠어", "원숭이가 귀엽다", "오늘은 집콕", "얼죽아 국룰", "갓생 살자", "혼밥 중",
         "다음엔 꼭 가자", "그냥 그렇지 뭐", "이번 달 월급 들어옴", "내일은 재택", "주인님 밥 줘 (고양이 시점)",
+        # issue #9 class 10: versions, model numbers, cued receipt / order / tracking numbers
+        "크롬 {version}으로 올려봐", "아이폰{n} 프로{n} 샀어", "접수번호 {receipt}", "주문번호 {order}로 문의했어",
+        "운송장번호 {tracking} 떴어", "갤럭시 탭 s{n} 울트라", "예매번호 {receipt} 확인",
     ],
     "test": [
         "회의는 {date} {time}", "택시비 {money} 나옴", "{money} 결제됨", "{score}로 졌대 ㅠㅠ",
@@ -76,5 +79,8 @@ NEGATIVE = {
         "ㅋㅋㅋㅋㅋ 아 배아파", "이거 {money}짜리야", "친구야 고마워", "박수 쳐줘", "조 모임 언제야?",
         "{time} 알람 맞춰", "마감 {date}까지", "{n}시간 걸림", "신 나게 놀자", "한 번만 더",
         "갑분싸 됐어", "댕댕이 귀여워", "꿀잼이었음", "아저씨가 뭐라 함", "어린이가 많네", "고객님 문의요",
+        # issue #9 class 10: versions, model numbers, cued receipt / order / tracking numbers
+        "윈도우 {version} 업데이트 깔림", "프로{n} 나왔대", "접수 번호 {receipt} 받았어", "운송장 {tracking}",
+        "주문번호 {order}", "맥북 에어 m{n} 살까",
     ],
 }  # fmt: skip

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import regex
 
+from kakao2dataset.anonymize.registry import Detector, register
 from kakao2dataset.anonymize.spans import Span
 
 _UNITS = r"(?!\s?(?:시|분|초|번|개|명|원|살|년|월|일|주|층|시간|등|위|차|회|배|잔|병|인|cm|km|kg|m\b|%|:|\.\d|,\d))"
@@ -32,8 +33,10 @@ _UNIT = regex.compile(
     r"(?:[\p{Hangul}A-Za-z0-9]{1,15}(?:아파트|빌라|오피스텔|맨션|타워|빌|하이츠|자이|래미안|힐스테이트|푸르지오)\s?)?"
     r"(?<![0-9])\d{1,4}\s?동\s?\d{1,4}\s?호"
 )
+# No Hangul look-behind: plates are typed glued to words (``집앞에12가3456차세워놨어``); the digit
+# look-behind keeps ``1234가 5678`` out.
 _PLATE = regex.compile(
-    r"(?<![0-9\p{Hangul}])(?:(?:서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주)\s?)?"
+    r"(?<![0-9])(?:(?:서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주)\s?)?"
     r"\d{2,3}\s?[가나다라마거너더러머버서어저고노도로모보소오조구누두루무부수우주바사아자배하허호]\s?\d{4}"
     r"(?![0-9])(?!\s?(?:원|억|만|명|개|번|년|년도|km|m))"
 )
@@ -46,6 +49,10 @@ _ROAD_GATE = regex.compile(r"[로길]\s?(?:지하\s?)?\d")
 _LOT_GATE = regex.compile(r"[동리가]\s?(?:산\s?)?\d")
 
 
+# Words ending in 로/길 that name products, not roads: ``아이폰 프로2``, ``제로3``.
+_NOT_ROADS = ("프로", "제로", "마이크로", "매크로", "히어로", "레트로", "에어로", "유로")
+
+
 def find_address(text: str, context: str = "") -> Iterator[Span]:
     """``서울 강남구 테헤란로 123``, ``동부리 388-2``, ``OO아파트 101동 1203호``."""
     if "동" in text and "호" in text:
@@ -53,7 +60,7 @@ def find_address(text: str, context: str = "") -> Iterator[Span]:
             yield Span(m.start(), m.end(), "ADDRESS", 0.9)
     if ("로" in text or "길" in text) and _ROAD_GATE.search(text):
         for m in _ROAD.finditer(text):
-            if not m.group("road").endswith("으로"):
+            if not m.group("road").endswith(("으로", *_NOT_ROADS)):
                 yield Span(m.start(), m.end(), "ADDRESS", 0.8)
     if any(c in text for c in "동리가") and _LOT_GATE.search(text):
         for pattern in (_LOT, _LOT_WITH_DISTRICT):
@@ -67,4 +74,11 @@ def find_plate(text: str, context: str = "") -> Iterator[Span]:
         yield Span(m.start(), m.end(), "PLATE", 0.9)
 
 
-PLACE_DETECTORS = (find_address, find_plate)
+REGISTERED = register(
+    "address",
+    Detector("ADDRESS", 50, find_address, min_digits=1, plain_runs=True,
+             examples=("서울 강남구 테헤란로 123", "동부리 388-2", "래미안 101동 1203호", "종로 3")),
+    Detector("PLATE", 60, find_plate, min_digits=6,
+             examples=("12가 3456", "서울 12가 3456", "123가4567")),
+)  # fmt: skip
+PLACE_DETECTORS = tuple(r.find for r in REGISTERED)

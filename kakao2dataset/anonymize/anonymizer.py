@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import regex
 
-from kakao2dataset.anonymize.address import find_address, find_plate
+from kakao2dataset.anonymize import registry
 from kakao2dataset.anonymize.config import AnonymizerConfig
 from kakao2dataset.anonymize.guard import guard
 from kakao2dataset.anonymize.names import (
@@ -32,47 +32,31 @@ from kakao2dataset.anonymize.names import (
 from kakao2dataset.anonymize.normalize import Normalized, normalize
 from kakao2dataset.anonymize.plain import PlainWords
 from kakao2dataset.anonymize.repeats import RepeatCache
-from kakao2dataset.anonymize.secret import find_secret
 from kakao2dataset.anonymize.spans import Claims, Span
 from kakao2dataset.anonymize.split import MAX_CHAIN, forced_spans, tail
-from kakao2dataset.anonymize.structured import NUMBER_DETECTORS, reads_context
+from kakao2dataset.anonymize.structured import reads_context
 from kakao2dataset.anonymize.validators import count_digits
-from kakao2dataset.anonymize.web import find_email, find_ip, find_url
 from kakao2dataset.model import Message
 
+_CHOSEN = registry.compile_chain(registry.detectors(), lambda r: r.find)
 
-def _detectors_for(t: str) -> list:
-    """The detectors worth running on ``t``. Cheap gates first: most chat lines have no digits,
-    no "@" and no "/", and skipping the regexes there is most of the anonymizer's speed."""
-    digits = count_digits(t)
-    chosen: list = []
-    if "@" in t or "골뱅이" in t or "at" in t:
-        chosen.append(find_email)
-    if "/" in t or "www." in t:
-        chosen.append(find_url)
-    if digits >= 7 or (digits >= 4 and "*" in t):  # masked 010-****-5678, 900101-1******
-        chosen.extend(NUMBER_DETECTORS)
-    if (digits >= 4 and "." in t) or t.count(":") >= 2:
-        chosen.append(find_ip)
-    if digits >= 1:
-        chosen.append(find_address)
-    if digits >= 6:
-        chosen.append(find_plate)
-    if _SECRET_GATE.search(t):
-        chosen.append(find_secret)
-    return chosen
+
+def _detectors_for(t: str) -> tuple:
+    """The detectors worth running on ``t``, in priority order. Cheap gates first: most chat
+    lines have no digits, no "@" and no "/", and skipping the regexes there is most of the
+    anonymizer's speed. Gates and order come from :mod:`.registry`."""
+    return _CHOSEN(t, count_digits(t))
 
 
 PREFETCH = 512  # messages whose words the name finder analyzes in one Kiwi call
 
 # The only detectors that read the previous message (for cue words like 계좌 or 주문).
-_CONTEXT_DETECTORS = frozenset(NUMBER_DETECTORS)
-_SECRET_CUES = ("비번", "비밀번호", "패스워드", "암호", "인증", "otp", "pw", "password", "pin", "도어락")  # fmt: skip
-_SECRET_GATE = regex.compile("|".join(_SECRET_CUES), regex.IGNORECASE)
+_CONTEXT_DETECTORS = registry.context_finders()
 # What a text of lower-case letters, Hangul and punctuation may hold that some rule reads: the
-# secret and spelled e-mail cues of the gates above, ``www.``, and the name finder's 씨/님 and job
-# titles. A word holding one never takes the plain path (see .plain).
-_RULE_CUES = ("씨", "님", "골뱅이", "앳", "(at)", "[at]", "www.", *_SECRET_CUES, *JOB_TITLES)
+# cues of the detectors that match with a few digits (registry.plain_cues: spelled e-mails,
+# ``www.``, secrets), and the name finder's 씨/님 and job titles. A word holding one never takes
+# the plain path (see .plain).
+_RULE_CUES = ("씨", "님", *registry.plain_cues(), *JOB_TITLES)
 
 
 class Anonymizer:

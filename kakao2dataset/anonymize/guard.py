@@ -17,9 +17,10 @@ from collections.abc import Callable, Iterable
 
 import regex
 
+from kakao2dataset.anonymize import registry
 from kakao2dataset.anonymize.normalize import normalize
+from kakao2dataset.anonymize.structured import ORDER_CUES
 from kakao2dataset.anonymize.validators import count_digits, digits_of, yyyymmdd_date
-from kakao2dataset.anonymize.web import EMAIL, URL
 
 _DIGIT_RUN = regex.compile(r"(?<![0-9])[0-9]+(?:(?:[-.]|\s-\s|\s(?=[0-9]{3}))[0-9]+)*(?![0-9])")
 _DATE = regex.compile(
@@ -37,8 +38,19 @@ _MONEY_AFTER = regex.compile(
     r"^\s?(?:원|만|천|억|달러|불|엔|위안|유로|won|krw|usd)", regex.IGNORECASE
 )
 _ORDER_BEFORE = regex.compile(
-    r"(?:주문|송장|운송장|택배|배송|order|영수증|승인번호|예약번호)[^0-9]{0,12}$", regex.IGNORECASE
+    "(?:" + "|".join(regex.escape(c) for c in ORDER_CUES) + ")[^0-9]{0,12}$", regex.IGNORECASE
 )
+# A version string (``131.0.6778.86``, ``10.0.19045.3693``): four or more dotted groups, none
+# with a leading zero, of uneven lengths (a number typed in groups has equal groups but maybe
+# a shorter last one: ``4111.1111.1111.1111``, ``123.456.789.0``), or dotted groups after a
+# version cue. A phone typed with dots (``010.1234.5678``) has three groups and is still caught.
+_DOTTED = regex.compile(r"\d+(?:\.\d+)+")
+_VERSION_BEFORE = regex.compile(
+    r"(?:버전|version|ver\.?|v|크롬|chrome|ios|android|안드로이드)\s?$", regex.IGNORECASE
+)
+# The detectors the guard runs again on the output (e-mails, spelled ones too; URLs).
+_GUARDED = registry.compile_chain(registry.guarded(), lambda r: r)
+_GUARD_DIGITS = any(r.min_digits or r.gate for r in registry.guarded())
 
 
 def _exempt(text: str, m: regex.Match) -> bool:
@@ -52,7 +64,21 @@ def _exempt(text: str, m: regex.Match) -> bool:
         max(0, m.start() - 1) : m.start()
     ] in ("₩", "$"):
         return True
+    if _DOTTED.fullmatch(m.group()) and _version(text, m):
+        return True
     return _ORDER_BEFORE.search(text[max(0, m.start() - 20) : m.start()]) is not None
+
+
+def _version(text: str, m: regex.Match) -> bool:
+    groups = m.group().split(".")
+    lengths = [len(g) for g in groups]
+    if (
+        len(groups) >= 4
+        and all(g == "0" or not g.startswith("0") for g in groups)
+        and len(set(lengths[:-1])) > 1
+    ):
+        return True
+    return _VERSION_BEFORE.search(text[max(0, m.start() - 12) : m.start()]) is not None
 
 
 def guard(
@@ -72,9 +98,9 @@ def guard(
         for m in _DIGIT_RUN.finditer(t):
             if not _exempt(t, m):
                 hits.append((m.start(), m.end(), "NUMBER", number_placeholder))
-    for kind, pattern, gate in (("EMAIL", EMAIL, "@" in t), ("URL", URL, "/" in t or "www." in t)):
-        for m in pattern.finditer(t) if gate else ():
-            hits.append((m.start(), m.end(), kind, (placeholders or {}).get(kind, f"<{kind}>")))
+    for record in _GUARDED(t, count_digits(t) if _GUARD_DIGITS else 0):
+        repl = (placeholders or {}).get(record.kind, f"<{record.kind}>")
+        hits.extend((s.start, s.end, record.kind, repl) for s in record.find(t, ""))
     if names is not None and name_placeholder is not None:
         for start, end, surface in names(norm.text):
             hits.append((start, end, "NAME", name_placeholder(surface)))

@@ -41,9 +41,11 @@ _HANGUL_DIGITS = {
     "공": "0", "영": "0", "빵": "0", "일": "1", "이": "2", "삼": "3", "사": "4",
     "오": "5", "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9",
 }  # fmt: skip
+# Groups may be joined by a space, ``.``, ``-`` or a spoken ``에`` (``공일공에 일이삼사에 오육칠팔``).
 _NUMERAL_RUN = re.compile(
-    r"[0-9공영빵일이삼사오육륙칠팔구](?:[ .\-]?[0-9공영빵일이삼사오육륙칠팔구]){6,}"
+    r"[0-9공영빵일이삼사오육륙칠팔구](?:(?:[ .\-]|에 ?)?[0-9공영빵일이삼사오육륙칠팔구]){6,}"
 )
+_SEPARATORS = " .-에"
 _ZEROS = frozenset("공영빵0")
 _SPACED_DIGITS = re.compile(r"(?<![0-9])[0-9](?: [0-9]){6,}(?![0-9])")
 
@@ -99,16 +101,24 @@ def _decode_numerals(chars: list[str], offsets: list[int]) -> None:
     Guard (pii.md §2.2): the run must contain a Hangul numeral, decode to a number that starts
     with 0, hold ≥ 9 digits and ≥ 3 distinct digits — so ``오오오오오오오``, ``이사``,
     ``일이삼사오육칠팔구`` (counting) stay words. A trailing ``이`` beyond 11 digits is the
-    particle (``오육칠팔이야``), not a 2.
+    particle (``오육칠팔이야``), not a 2, and so is a numeral glued right after an ASCII digit
+    (``0212345678이야``: a number is typed in one script). A spoken ``에`` between groups becomes
+    ``-``.
     """
     text = "".join(chars)
     for m in _NUMERAL_RUN.finditer(text):
         run = m.group()
         end = m.end()
-        digits = [_HANGUL_DIGITS.get(c, c) for c in run if c not in " .-"]
+        digits = [_HANGUL_DIGITS.get(c, c) for c in run if c not in _SEPARATORS]
         while len(digits) > 11 and run[-1] in _HANGUL_DIGITS:
             digits.pop()
-            run = run[:-1].rstrip(" .-")
+            run = run[:-1].rstrip(_SEPARATORS)
+            end = m.start() + len(run)
+        while (
+            len(run) > 1 and run[-1] in _HANGUL_DIGITS and run[-2].isascii() and run[-2].isdigit()
+        ):
+            digits.pop()
+            run = run[:-1]
             end = m.start() + len(run)
         if not (
             any(c in _HANGUL_DIGITS for c in run)
@@ -118,7 +128,7 @@ def _decode_numerals(chars: list[str], offsets: list[int]) -> None:
         ):
             continue
         for i in range(m.start(), end):
-            chars[i] = _HANGUL_DIGITS.get(chars[i], chars[i])
+            chars[i] = "-" if chars[i] == "에" else _HANGUL_DIGITS.get(chars[i], chars[i])
     del offsets  # offsets are unchanged: decoding is one character for one character
 
 

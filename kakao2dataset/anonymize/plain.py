@@ -11,8 +11,9 @@ dict lookup per word. A word is plain when
   names, ``Mr. X``), no kana or Han (Japanese names), nothing :func:`.normalize` folds;
 * it contains no trigger: a whitespace-separated piece of a speaker's form or of an allow or
   deny word (a form matched across words starts with its first piece inside one word), a job
-  title (``김 대리``), 씨 or 님 (``민수 씨``), a secret cue (비번, pw, ...), a spelled e-mail cue
-  (골뱅이, 앳, (at), the word ``at``) or ``www.``;
+  title (``김 대리``), 씨 or 님 (``민수 씨``), or a cue of a detector that matches with few
+  digits, as :mod:`.registry` derives them: a secret cue (비번, pw, ...), a spelled e-mail cue
+  (골뱅이, 앳, (at); the word ``at`` as a whole word) or ``www.``;
 * the learned-name index finds nothing in it when it is first seen, and no name learned later
   occurs in it (names are only ever added, so a word that once held one never becomes plain);
 * every Hangul run in it has the name finder's verdict "no name" (a verdict depends on the
@@ -34,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from kakao2dataset.anonymize.address import find_address
+from kakao2dataset.anonymize import registry
 from kakao2dataset.anonymize.normalize import has_numeral_run
 from kakao2dataset.anonymize.validators import count_digits
 
@@ -49,6 +50,11 @@ _PLAIN_CHARS = re.compile(
 _HANGUL_RUN = re.compile(r"[가-힣]{2,12}")  # the name finder's words (names._HANGUL_RUN)
 
 _DIGITS = frozenset("0123456789")
+# Derived from the detector registry: below this many digits only the few-digit finders
+# (addresses) can match a line of plain words; the whole-word cues (``at``).
+DIGIT_LIMIT = registry.plain_digit_limit()
+_FEW_DIGIT_FINDERS = registry.few_digit_finders()
+_CUE_WORDS = registry.plain_words()
 MAX_WORDS = 300_000  # words (and lines) remembered; then all are forgotten at once
 MAX_TEXT = 200  # longer lines seldom repeat and are not kept
 
@@ -128,12 +134,14 @@ class PlainWords:
             return True
         # 1-3 digits ("3시에", "5월 17일"): too few for any number rule, an IP or the guard;
         # only an address rule reads them, and it reads across words.
-        return count_digits(text) < 4 and next(find_address(text, ""), None) is None
+        return count_digits(text) < DIGIT_LIMIT and not any(
+            next(find(text, ""), None) is not None for find in _FEW_DIGIT_FINDERS
+        )
 
     def _plain_chars(self, word: str) -> bool:
         return (
             _PLAIN_CHARS.fullmatch(word) is not None
-            and word != "at"
+            and word not in _CUE_WORDS
             and (self._trigger is None or self._trigger.search(word) is None)
         )
 

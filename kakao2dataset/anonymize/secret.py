@@ -13,10 +13,13 @@ from collections.abc import Iterator
 
 import regex
 
+from kakao2dataset.anonymize.registry import Detector, register
 from kakao2dataset.anonymize.spans import Span
 
+CUES = ("비번", "비밀번호", "패스워드", "암호", "password", "passwd", "pw", "인증번호", "인증 번호",
+        "otp", "도어락", "pin")  # fmt: skip
 _CUE = regex.compile(
-    r"(?:비번|비밀번호|패스워드|암호|password|passwd|pw|인증번호|인증 번호|otp|도어락|pin)"
+    "(?:" + "|".join(regex.escape(c) for c in CUES) + ")"
     r"\s?(?:은|는|이|가|:|=|->|→)?\s?(?:바뀜|바꿨어|바꿈)?\s?",
     regex.IGNORECASE,
 )
@@ -29,3 +32,11 @@ def find_secret(text: str, context: str = "") -> Iterator[Span]:
         m = _TOKEN.match(text, cue.end())
         if m and (any(c.isdigit() for c in m.group()) or len(m.group()) >= 6):
             yield Span(m.start(), m.end(), "SECRET", 0.8)
+
+
+REGISTERED = register(
+    "secret",
+    Detector("SECRET", 70, find_secret, cues=CUES,
+             examples=("비번은 minji1234", "현관 비번 #1234*", "passwd abc12345", "OTP 482913",
+                       "인증 번호 123456")),
+)  # fmt: skip

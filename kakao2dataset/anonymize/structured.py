@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import regex
 
+from kakao2dataset.anonymize.registry import Detector, cue_search, register
 from kakao2dataset.anonymize.spans import Span
 from kakao2dataset.anonymize.validators import (
     brn_checksum,
@@ -23,6 +24,7 @@ from kakao2dataset.anonymize.validators import (
     phone_valid,
     rrn_checksum,
     rrn_plausible,
+    yymmdd_plausible,
 )
 
 _SEP = r"(?:\s?[-.~]\s?|\s)?"
@@ -49,9 +51,18 @@ _PHONE_INTL = regex.compile(r"(?<![0-9])\+\s?[1-9]\d{0,2}(?:[\s.\-]?\(?\d{1,4}\)
 _PHONE_JP = regex.compile(r"(?<![0-9])0\d{1,4}-\d{1,4}-\d{4}(?![0-9])")
 _BRN = regex.compile(r"(?<![0-9])(?<![0-9][-.])\d{3}\s?-\s?\d{2}\s?-\s?\d{5}(?![0-9])")
 _BRN_PLAIN = regex.compile(r"(?<![0-9])\d{10}(?![0-9])")
+# Typed with spaces (``M 1234 5678``, ``M 123 A 4567``) only with an upper-case letter: ``m 1234``
+# is a size or a unit far more often.
 _PASSPORT = regex.compile(
-    r"(?<![A-Za-z0-9])(?:[MSRODGmsrodg]\d{3}[A-Za-z]\d{4}|[MSRODmsrod]\d{8})(?![A-Za-z0-9])"
+    r"(?<![A-Za-z0-9])(?:[MSRODGmsrodg]\d{3}[A-Za-z]\d{4}|[MSRODmsrod]\d{8}"
+    r"|[MSRODG] ?\d{3} ?[A-Z] ?\d{4}|[MSROD] ?\d{4} ?\d{4})(?![A-Za-z0-9])"
 )
+# Half a resident number sent alone after a cue (``앞자리 900101``, ``뒷자리는 1234567``): the
+# front half is a birth date, the back half starts with the gender digit.
+RRN_HALF_CUES = ("앞자리", "뒷자리", "주민")
+_RRN_HALF_CUE = cue_search(RRN_HALF_CUES)
+_RRN_FRONT = regex.compile(r"(?<![0-9])\d{6}(?![0-9])")
+_RRN_BACK = regex.compile(r"(?<![0-9])[1-8]\d{6}(?![0-9])")
 _LICENSE = regex.compile(
     r"(?<![0-9])(?:(?:1[1-9]|2[0-8])|(?:서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산)\s?)"
     r"[- ]?\d{2}[- ]?\d{6}[- ]?\d{2}(?![0-9])"
@@ -71,7 +82,11 @@ _BANK_CUES = (
 )  # fmt: skip
 _BRN_CUES = ("사업자", "법인", "등록번호")
 _LICENSE_CUES = ("면허",)
-_ORDER_CUES = ("주문", "송장", "운송장", "택배", "배송", "order", "영수증", "승인번호", "예약번호")
+# Numbers a cue word says are an order, a receipt, a booking or a parcel: not a person's.
+# The leak guard reads the same list (guard._ORDER_BEFORE).
+ORDER_CUES = ("주문", "송장", "운송장", "택배", "배송", "order", "영수증", "승인번호", "예약번호",
+              "접수번호", "접수 번호", "예매번호", "결제번호", "거래번호", "티켓번호", "tracking")  # fmt: skip
+_ORDER_CUES = ORDER_CUES
 
 
 CONTEXT_CUES = (*_BANK_CUES, *_BRN_CUES, *_LICENSE_CUES, *_ORDER_CUES)
@@ -111,6 +126,11 @@ def find_rrn(text: str, context: str = "") -> Iterator[Span]:
             yield Span(m.start(), m.end(), "RRN", 1.0 if rrn_checksum(number) else 0.7)
     for m in _RRN_MASKED.finditer(text):
         yield Span(m.start(), m.end(), "RRN", 0.8)
+    if _RRN_HALF_CUE.search(text):
+        for pattern, ok in ((_RRN_FRONT, yymmdd_plausible), (_RRN_BACK, bool)):
+            for m in pattern.finditer(text):
+                if ok(m.group()) and _near(text, "", m.start(), m.end(), RRN_HALF_CUES, 12):
+                    yield Span(m.start(), m.end(), "RRN", 0.7)
 
 
 def find_card(text: str, context: str = "") -> Iterator[Span]:
@@ -177,15 +197,32 @@ def find_account(text: str, context: str = "") -> Iterator[Span]:
         groups = len(regex.findall(r"\d+", m.group()))
         cue = _near(text, context, m.start(), m.end(), _BANK_CUES, before=CONTEXT_READ)
         if cue or ("-" in m.group() and groups >= 3 and len(number) <= 14):
+            if not cue and _near(text, context, m.start(), m.end(), _ORDER_CUES):
+                continue  # "운송장 123-456-7890": a parcel, not an account
             yield Span(m.start(), m.end(), "ACCOUNT", 0.9 if cue else 0.6)
 
 
-NUMBER_DETECTORS = (
-    find_rrn,
-    find_card,
-    find_phone,
-    find_brn,
-    find_passport,
-    find_license,
-    find_account,
-)
+def _rrn_gate(text: str, digits: int) -> bool:
+    return digits >= 7 or (digits >= 6 and _RRN_HALF_CUE.search(text) is not None)
+
+
+REGISTERED = register(
+    "structured",
+    Detector("RRN", 30, find_rrn, min_digits=6, cues=RRN_HALF_CUES, gate=_rrn_gate, context=True,
+             group="number", examples=("900101-1234568", "900101-1******", "앞자리 900101",
+                                       "주민번호 뒷자리 1234568")),
+    Detector("CARD", 31, find_card, min_digits=8, context=True, group="number",
+             examples=("4111-1111-1111-1111", "카드4111111111111111이야", "****-****-1234-5678")),
+    Detector("PHONE", 32, find_phone, min_digits=7, context=True, group="number",
+             examples=("010-1234-5678", "+82 10 1234 5678", "010-****-5678", "1588-1234",
+                       "03-1234-5678")),
+    Detector("BRN", 33, find_brn, min_digits=10, context=True, group="number",
+             examples=("116-82-00276", "사업자 1234567890")),
+    Detector("PASSPORT", 34, find_passport, min_digits=7, context=True, group="number",
+             examples=("M123A4567", "M12345678", "M 1234 5678")),
+    Detector("LICENSE", 35, find_license, min_digits=10, context=True, group="number",
+             examples=("11-19-123456-12", "서울 19-123456-12", "면허 111912345612")),
+    Detector("ACCOUNT", 36, find_account, min_digits=10, context=True, group="number",
+             examples=("110-234-567890", "계좌 110234567890")),
+)  # fmt: skip
+NUMBER_DETECTORS = tuple(r.find for r in REGISTERED)

@@ -55,6 +55,17 @@ def rrn_plausible(number: str) -> bool:
     return True
 
 
+def yymmdd_plausible(number: str) -> bool:
+    """Six digits that are a birth date in some century (``900101``; ``000229`` too)."""
+    if len(number) != 6 or not number.isdigit():
+        return False
+    try:
+        dt.date(2000, int(number[2:4]), int(number[4:6]))
+    except ValueError:
+        return False
+    return True
+
+
 def rrn_checksum(number: str) -> bool:
     """Pre-2020 RRN/FRN check digit: ``(11 − Σ wᵢdᵢ mod 11) mod 10`` (FRN: 13 − …)."""
     weights = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import regex
 
+from kakao2dataset.anonymize.registry import Detector, register
 from kakao2dataset.anonymize.spans import Span
 from kakao2dataset.anonymize.validators import ipv4_ok
 
@@ -24,6 +25,9 @@ _EMAIL_SPELLED = regex.compile(
     r"(?:\s?(?:\.|닷|dot|점)\s?(?:[A-Za-z]{2,}|컴|넷|케이알))*(?:\s?(?:닷컴|닷넷))?",
     regex.IGNORECASE,
 )
+_SPELLED_CUE = regex.compile(
+    r"골뱅이|\(at\)|\[at\]|\sat\s|앳", regex.IGNORECASE
+)  # _EMAIL_SPELLED's
 URL = regex.compile(
     r"(?:https?://|www\.)[^\s<>\"'\p{Hangul}]+"
     rf"|(?<![A-Za-z0-9@._-])(?:[A-Za-z0-9-]+\.)+{_TLDS}/[^\s<>\"'\p{{Hangul}}]*",
@@ -42,8 +46,9 @@ def find_email(text: str, context: str = "") -> Iterator[Span]:
     """``minji@naver.com`` (also glued to particles) and ``minji 골뱅이 naver 닷컴``."""
     for m in EMAIL.finditer(text):
         yield Span(m.start(), m.end(), "EMAIL", 1.0)
-    for m in _EMAIL_SPELLED.finditer(text):
-        yield Span(m.start(), m.end(), "EMAIL", 0.8)
+    if _SPELLED_CUE.search(text):  # the costly pattern only where a spelled "at" is
+        for m in _EMAIL_SPELLED.finditer(text):
+            yield Span(m.start(), m.end(), "EMAIL", 0.8)
 
 
 def find_url(text: str, context: str = "") -> Iterator[Span]:
@@ -69,4 +74,21 @@ def find_ip(text: str, context: str = "") -> Iterator[Span]:
             yield Span(m.start(), m.end(), "IP", 0.8)
 
 
-WEB_DETECTORS = (find_email, find_url, find_ip)
+def _ip_gate(text: str, digits: int) -> bool:
+    return (digits >= 4 and "." in text) or text.count(":") >= 2
+
+
+# Every e-mail holds "@" or a spelled form (the word "at" only between spaces); every URL "/" or
+# "www.". The leak guard runs both again on the output.
+EMAIL_CUES = ("@", "골뱅이", "앳", "(at)", "[at]")
+REGISTERED = register(
+    "web",
+    Detector("EMAIL", 10, find_email, cues=EMAIL_CUES, words=("at",), guarded=True,
+             examples=("minji@naver.com", "minji 골뱅이 naver 닷컴", "minji 앳 naver 닷컴",
+                       "minji at naver dot com", "MINJI AT NAVER DOT COM", "kim(at)daum.net")),
+    Detector("URL", 20, find_url, cues=("/", "www."), guarded=True,
+             examples=("https://toss.me/minji", "www.naver.com", "WWW.Example.com", "toss.me/x")),
+    Detector("IP", 40, find_ip, min_digits=4, gate=_ip_gate,
+             examples=("192.168.0.10", "fe80::1ff:fe23:4567:890a", "fe80::ab:cd:ef")),
+)  # fmt: skip
+WEB_DETECTORS = tuple(r.find for r in REGISTERED)
