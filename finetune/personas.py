@@ -1,7 +1,7 @@
 """Personas as files: ``<personas_dir>/<slug>.yaml`` plus ``<personas_dir>/<slug>/``.
 
     <personas_dir>/friend.yaml        the config (finetune.config.PersonaConfig)
-    <personas_dir>/friend/data/       pairs.jsonl + manifest.json (k2d personas new)
+    <personas_dir>/friend/data/       conversations.jsonl + manifest.json (k2d personas new)
     <personas_dir>/friend/train/      checkpoint.pt + metrics.jsonl (resumable run)
     <personas_dir>/friend/adapter/    the trained adapter (finetune.adapter)
 """
@@ -95,7 +95,7 @@ def write_config(path: Path, cfg: PersonaConfig) -> None:
 
 
 def parse_exports(exports: list[Path], out_dir: Path, speaker: str) -> Path:
-    """Run the `k2d parse` pipeline into ``out_dir``; returns the pairs.jsonl path."""
+    """Run the `k2d parse` pipeline into ``out_dir``; returns the conversations.jsonl path."""
     try:
         from kakao2dataset.pipeline import parse_to_dataset
     except ImportError:
@@ -133,10 +133,10 @@ def ensure_pairs(persona: Persona) -> list[Path]:
         raise ConfigError("data needs 'pairs', or 'exports' plus 'speaker'", path=str(persona.file))
     exports = [Path(e).expanduser() for e in data.exports]
     exports = [e if e.is_absolute() else persona.root / e for e in exports]
-    pairs = persona.data_dir / "pairs.jsonl"
-    if not pairs.exists():
-        pairs = parse_exports(exports, persona.data_dir, data.speaker)
-    return [pairs]
+    for name in ("conversations.jsonl", "pairs.jsonl"):  # parsed already (pairs: format 1)
+        if (persona.data_dir / name).exists():
+            return [persona.data_dir / name]
+    return [parse_exports(exports, persona.data_dir, data.speaker)]
 
 
 def _rel(path: Path, root: Path) -> str:

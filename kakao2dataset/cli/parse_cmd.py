@@ -1,4 +1,4 @@
-"""``k2d parse``: exports → anonymized context→response pairs + manifest."""
+"""``k2d parse``: exports → anonymized conversations + manifest."""
 
 from __future__ import annotations
 
@@ -9,23 +9,24 @@ from pathlib import Path
 import click
 
 from kakao2dataset.cli._common import format_options, quiet_option, warn, with_progress
+from kakao2dataset.conversations import ConversationSettings
 from kakao2dataset.pairs import PairSettings
 from kakao2dataset.pipeline import CONSENT_NOTICE, ParseOptions, build_dataset, write_dataset
 from kakao2dataset.turns import TurnSettings
 
-HELP = """Turn chat exports into anonymized context→response pairs for one persona.
+HELP = """Turn chat exports into anonymized conversations for one persona.
 
 \b
 Private data is removed (names, phone / resident / card / account numbers, e-mails,
 addresses, URLs, ...), bursts of messages merge into turns, long silences split sessions,
-and each reply of the persona is paired with the turns that led to it, marked with the
-speaker tokens <usr> (the other person), <sys> (the persona) and <eot> (end of turn).
-The latest sessions form the validation split.
+and each session becomes one record (a long one is cut into windows at turn boundaries):
+its turns, each with role user (the other person) or persona, text, time and input lines.
+The latest sessions form the validation split; training puts the loss on every persona turn.
 
 \b
-Writes OUTPUT/pairs.jsonl (or .parquet) and OUTPUT/manifest.json (counts per stage, PII
-counts per type — never the values — and the token set). Several exports of the same chat
-are merged and their overlap dropped.
+Writes OUTPUT/conversations.jsonl (or .parquet) and OUTPUT/manifest.json (counts per stage,
+PII counts per type — never the values — and the token set). Several exports of the same
+chat are merged and their overlap dropped.
 
 \b
 Examples:
@@ -57,7 +58,7 @@ def _nicknames(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.command(help=HELP)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", default=None, metavar="DIR",
-              help="Output folder (default: ./<export name>-pairs). '-' streams pairs to stdout.")
+              help="Output folder (default: ./<export name>-data). '-' streams the records to stdout.")
 @click.option("--persona-speaker", default=None, metavar="NAME",
               help="The speaker whose replies the persona learns.")
 @click.option("--me", default=None, metavar="NAME",
@@ -66,7 +67,7 @@ def _nicknames(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--speakers", default=None, metavar="A,B", help="For a group chat: the two people to use.")
 @format_options
 @click.option("--output-format", type=click.Choice(["jsonl", "parquet"]), default="jsonl",
-              show_default=True, help="Pair file format.")
+              show_default=True, help="Dataset file format.")
 @click.option("--merge-gap", type=float, default=10, show_default=True, metavar="MINUTES",
               help="Messages of one speaker closer than this merge into one turn.")
 @click.option("--session-gap", type=float, default=6, show_default=True, metavar="HOURS",
@@ -76,7 +77,7 @@ def _nicknames(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--max-context-turns", type=click.IntRange(1), default=8, show_default=True)
 @click.option("--max-context-chars", type=click.IntRange(1), default=1200, show_default=True)
 @click.option("--validation-fraction", type=click.FloatRange(0, 0.9), default=0.1, show_default=True,
-              help="Share of pairs (latest whole sessions) held out for validation.")
+              help="Share of persona turns (latest whole sessions) held out for validation.")
 @click.option("--min-pairs", type=click.IntRange(1), default=10, show_default=True,
               help="Fail if the persona has fewer replies than this.")
 @click.option("--nickname", "nicknames", multiple=True, metavar="NAME=NICK",
@@ -100,6 +101,8 @@ def parse(inputs, output, persona_speaker, me, speakers, format_, encoding, leni
         turns=TurnSettings(timedelta(minutes=merge_gap), timedelta(hours=session_gap), media),
         pairs=PairSettings(max_context_turns, max_context_chars,
                            validation_fraction=validation_fraction),
+        conversations=ConversationSettings(context_turns=max_context_turns,
+                                           context_chars=max_context_chars),
     )
     if not quiet:
         click.echo(CONSENT_NOTICE, err=True)
@@ -110,7 +113,7 @@ def parse(inputs, output, persona_speaker, me, speakers, format_, encoding, leni
         return with_progress(messages, source, label, quiet)
 
     dataset = build_dataset([Path(p) for p in inputs], options, warn=warn, progress=progress)
-    out = output or f"{Path(inputs[0]).stem}-pairs"
+    out = output or f"{Path(inputs[0]).stem}-data"
     if not dry_run:
         target = write_dataset(dataset, out, output_format)
     if as_json:
@@ -122,9 +125,11 @@ def parse(inputs, output, persona_speaker, me, speakers, format_, encoding, leni
 def _summary(manifest: dict, target: Path | None) -> None:
     counts = manifest["counts"]
     splits = counts["splits"]
-    click.echo(f"Pairs: {counts['pairs']} (train {splits['train']}, validation "
+    click.echo(f"Conversations: {counts['conversations']} (train {splits['train']}, validation "
                f"{splits['validation']}) from {counts['turns']} turns in "
-               f"{counts['sessions']} sessions", err=True)
+               f"{counts['sessions']} sessions; {counts['persona_turns']} persona turns, "
+               f"{counts['pairs']} with context, {counts['persona_opened']} sessions opened "
+               "by the persona", err=True)
     replaced = manifest["anonymization"].get("replaced", {})
     if replaced:
         click.echo("Anonymized: " + ", ".join(f"{k} {v}" for k, v in sorted(replaced.items())),
