@@ -13,6 +13,15 @@ GPU's dense bf16 peak.
 
     python benchmarks/bench_finetune.py                     # ~3-5 min on a 2-core CPU
     python benchmarks/bench_finetune.py --steps 20 --max-length 128 --models gpt2-124m
+
+``--methods`` compares instead the two ways of making training examples from the same chat (a
+synthetic export run through ``k2d parse``): ``pairs`` (pair-per-reply, one example per
+persona reply with its context, the method before conversations) and ``conversations`` (each
+conversation packed into sequences with loss on every reply, ``finetune.data``). Both train
+the k2d loop for the same number of useful tokens; the table gives useful tokens/s, the
+validation loss (the same validation examples for both) and the dataset sizes::
+
+    python benchmarks/bench_finetune.py --methods --models tiny --max-length 256
 """
 
 from __future__ import annotations
@@ -53,6 +62,93 @@ def make_pairs(n: int, seed: int = 0):
         reply = " ".join(rng.sample(lines, rng.randint(1, 3))) + " 냥"
         pairs.append(Pair(turns, reply, "train", f"bench:{i}"))
     return pairs
+
+
+def chat_dialogues(sessions: int, seed: int = 0):
+    """A synthetic chat through ``k2d parse``: its dialogues, and the sizes of the chat, of
+    ``conversations.jsonl`` and of the format-1 ``pairs.jsonl`` the same replies made."""
+    from finetune.data import pairs_of, read_dialogues
+    from kakao2dataset.pipeline import ParseOptions, parse_to_dataset
+    from kakao2dataset.speakers import render_example, render_prompt
+    from kakao2dataset.synthetic import render
+    from kakao2dataset.synthetic.conversation import generate_persona_chat
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-ft-chat-"))
+    conv = generate_persona_chat(seed=seed, sessions=sessions)
+    chat = tmp / "chat.txt"
+    chat.write_bytes(render(conv, "K1").data)
+    path = parse_to_dataset([chat], tmp / "data", conv.other, ParseOptions(min_pairs=1))
+    dialogues = read_dialogues([path])
+    # format 1 stored each pair's context three times (context, prompt, text)
+    pairs_bytes = sum(len(json.dumps({
+        "id": "p0000000", "session": 0, "split": p.split,
+        "context": [{"role": r, "text": t} for r, t in p.context], "response": p.response,
+        "prompt": render_prompt(p.context), "text": render_example(p.context, p.response),
+        "source": "chat.txt", "first_line": 1, "last_line": 1,
+        "start": "2024-01-01T00:00:00", "end": "2024-01-01T00:00:00"},
+        ensure_ascii=False, separators=(",", ":")).encode()) + 1 for p in pairs_of(dialogues))
+    sizes = {"chat": chat.stat().st_size, "conversations": path.stat().st_size,
+             "pairs_v1": pairs_bytes}
+    return dialogues, sizes
+
+
+def run_method(spec: dict) -> dict:
+    """Train the k2d loop on one method's examples for ``spec["useful"]`` loss tokens."""
+    import math
+
+    import torch
+
+    from finetune.config import LoraSettings, TrainSettings
+    from finetune.data import encode_all
+    from finetune.trainer import add_lora, eval_loss, train
+    from kakao2dataset.speakers import DEFAULT_TOKENS
+
+    torch.set_num_threads(spec["threads"]) if spec["threads"] else None
+    tmp = Path(tempfile.mkdtemp(prefix="bench-ft-"))
+    model, tok = build(spec["model"], tmp)
+    dialogues, sizes = chat_dialogues(spec["sessions"])
+    train_set, val_set = encode_all(dialogues, tok, DEFAULT_TOKENS, spec["max_length"],
+                                    method=spec["method"])
+    # The same useful tokens per optimizer step for both methods (pairs: --batch-size pairs;
+    # conversations: as many sequences as hold that many reply tokens), so both take about the
+    # same number of equally sized steps and the validation losses compare.
+    pairs_set, _ = encode_all(dialogues, tok, DEFAULT_TOKENS, spec["max_length"], method="pairs")
+    per_step = spec["batch_size"] * sum(e.n_loss for e in pairs_set) / len(pairs_set)
+    per_example = sum(e.n_loss for e in train_set) / len(train_set)
+    batch_size = max(1, round(per_step / per_example))
+    steps = max(2, round(spec["useful"] / (batch_size * per_example)))
+    model = add_lora(model, LoraSettings(r=8, alpha=16, dropout=0.05), seed=0)
+    settings = TrainSettings(max_steps=steps, batch_size=batch_size, lr=spec["lr"],
+                             eval_every=10**9, save_every=0, early_stopping_patience=None)
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    before = eval_loss(model, val_set, tok.pad_token_id, 32, device)
+    train(model, train_set, [], tok.pad_token_id, settings, tmp / "work")
+    log = [json.loads(x) for x in (tmp / "work" / "metrics.jsonl").read_text().splitlines()]
+    steps_log = [r for r in log if "elapsed_s" in r]
+    elapsed = steps_log[-1]["elapsed_s"] - steps_log[0]["elapsed_s"]  # step 1 excluded
+    useful = sum(r["loss_tokens"] for r in steps_log[1:])
+    return {
+        "model": spec["model"], "method": spec["method"], "steps": steps,
+        "batch_size": batch_size,
+        "examples": len(train_set), "train_tokens": sum(len(e.ids) for e in train_set),
+        "useful_tokens": sum(r["loss_tokens"] for r in steps_log),
+        "useful_tok_s": useful / max(elapsed, 1e-9),
+        "val_loss_before": before,
+        "val_loss": eval_loss(model, val_set, tok.pad_token_id, 32, device),
+        "val_replies": len(val_set), "sizes": sizes,
+        "peak_mem_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def methods_table(rows: list[dict]) -> str:
+    lines = ["| model | method | examples | tokens | batch x steps | useful tokens | useful tok/s "
+             "| val loss before → after | peak mem MB |", "|---|---|---:|---:|---:|---:|---:|---|---:|"]
+    for r in rows:
+        lines.append(
+            f"| {r['model']} | {r['method']} | {r['examples']:,} | {r['train_tokens']:,} "
+            f"| {r['batch_size']} x {r['steps']} | {r['useful_tokens']:,} | {r['useful_tok_s']:,.0f} "
+            f"| {r['val_loss_before']:.3f} → {r['val_loss']:.3f} | {r['peak_mem_mb']:,.0f} |")
+    return "\n".join(lines)
 
 
 def build(model_name: str, tmp: Path):
@@ -198,8 +294,8 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def run_subprocess(spec: dict) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--one", json.dumps(spec)],
+def run_subprocess(spec: dict, flag: str = "--one") -> dict:
+    proc = subprocess.run([sys.executable, __file__, flag, json.dumps(spec)],
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr[-3000:])
@@ -218,10 +314,24 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0 = default)")
     parser.add_argument("--repeat", type=int, default=2, help="runs per runner; the best is kept")
     parser.add_argument("--json", action="store_true", help="print rows as JSON too")
+    parser.add_argument("--methods", action="store_true",
+                        help="compare pair-per-reply and conversation training instead")
+    parser.add_argument("--sessions", type=int, default=300,
+                        help="--methods: sessions of the synthetic chat")
+    parser.add_argument("--useful", type=int, default=20_000,
+                        help="--methods: useful (loss-carrying) tokens each method trains on")
+    parser.add_argument("--lr", type=float, default=1e-3, help="--methods: learning rate")
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--one-method", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(json.loads(args.one))))
+        return
+    if args.one_method:
+        print(json.dumps(run_method(json.loads(args.one_method))))
+        return
+    if args.methods:
+        compare_methods(args)
         return
     import torch
 
@@ -246,6 +356,37 @@ def main() -> None:
           "LoRA r=8 on all linear layers, fp32 on CPU / bf16 autocast on GPU; "
           f"best of {args.repeat}, steady state (step 1 excluded)\n")
     print(table(rows))
+    if args.json:
+        print(json.dumps(rows, indent=2))
+
+
+def compare_methods(args) -> None:
+    rows = []
+    for model in args.models:
+        best: dict[str, dict] = {}
+        for _ in range(args.repeat):  # alternating; best throughput kept (noise only slows)
+            for method in ("pairs", "conversations"):
+                spec = dict(model=model, method=method, max_length=args.max_length,
+                            batch_size=args.batch_size, sessions=args.sessions,
+                            useful=args.useful, lr=args.lr, threads=args.threads)
+                row = run_subprocess(spec, "--one-method")
+                print(f"done: {model} {method} {row['useful_tok_s']:,.0f} useful tok/s, "
+                      f"val loss {row['val_loss']:.3f}", file=sys.stderr)
+                if method not in best or row["useful_tok_s"] > best[method]["useful_tok_s"]:
+                    best[method] = row
+        rows += [best["pairs"], best["conversations"]]
+        ratio = best["conversations"]["useful_tok_s"] / best["pairs"]["useful_tok_s"]
+        print(f"{model}: conversations / pairs useful tok/s = {ratio:.2f}x; val loss "
+              f"{best['pairs']['val_loss']:.3f} (pairs) vs {best['conversations']['val_loss']:.3f} "
+              "(conversations)", file=sys.stderr)
+    sizes = rows[0]["sizes"]
+    print(f"chat: {args.sessions} synthetic sessions, {sizes['chat']:,} bytes; "
+          f"conversations.jsonl {sizes['conversations']:,} bytes "
+          f"({sizes['conversations'] / sizes['chat']:.2f}x the chat), format-1 pairs.jsonl "
+          f"{sizes['pairs_v1']:,} bytes ({sizes['pairs_v1'] / sizes['chat']:.2f}x); "
+          f"batch {args.batch_size}, max_length {args.max_length}, ~{args.useful:,} useful tokens "
+          f"each, lr {args.lr}, best of {args.repeat}, step 1 excluded from tok/s\n")
+    print(methods_table(rows))
     if args.json:
         print(json.dumps(rows, indent=2))
 

@@ -1,12 +1,30 @@
-"""Pairs from ``k2d parse`` → token ids with a loss mask → length-bucketed padded batches.
+"""Conversations from ``k2d parse`` → token ids with a loss mask → length-bucketed padded batches.
 
-The prompt and the response are rendered by :mod:`kakao2dataset.speakers` (never re-implemented
-here) and tokenized separately: the boundary is the ``<sys>`` special token, so the split is
+Two ways to turn a conversation into training examples (``method``):
+
+* ``conversations`` (the default): the conversation's token stream is cut into sequences of up
+  to ``max_length`` tokens, each carrying loss on every persona turn (its words and closing
+  ``<eot>``) that sees in it at least the context pair-per-reply gave it — the previous turns
+  within 8 turns / 1200 characters, cut from the left to fit ``max_length``. The next sequence
+  starts where the first persona turn not trained yet needs its context to start (the stride),
+  so each persona turn is trained once, and a context token is encoded about once instead of
+  once per reply that sees it.
+* ``pairs`` (pair-per-reply, the method before conversations; kept for the benchmark): one
+  example per persona reply, its context as the prompt.
+
+The validation metric is the same for both (:func:`encode_validation`): per-token loss on the
+persona replies of the validation split, each after its pair-per-reply context, so old and new
+runs compare.
+
+Prompt and response are rendered by :mod:`kakao2dataset.speakers` (never re-implemented here)
+and tokenized turn by turn: the boundaries are the speaker special tokens, so the split is
 exact, and inference (which tokenizes the prompt alone) sees the same ids.
 
 >>> ex = Example(ids=[5, 6, 7, 8], n_prompt=2)   # 2 prompt tokens, then response + <eot>
 >>> ex.labels()
 [-100, -100, 7, 8]
+>>> Example(ids=[5, 6, 7, 8], n_prompt=0, loss=(False, True, False, True)).labels()
+[-100, 6, -100, 8]
 """
 
 from __future__ import annotations
@@ -17,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kakao2dataset.errors import K2DError
-from kakao2dataset.speakers import ROLES, SpeakerTokens, render_prompt, render_response
+from kakao2dataset.speakers import PERSONA, ROLES, SpeakerTokens, render_prompt, render_response
 
 IGNORE = -100
 
@@ -31,25 +49,41 @@ class Pair:
 
 
 @dataclass(frozen=True)
+class Dialogue:
+    """One conversation record: ``(role, text)`` turns; the first ``context_turns`` repeat the
+    previous window (context only, never trained)."""
+
+    turns: list[tuple[str, str]]
+    context_turns: int
+    split: str
+    where: str  # "file:line" (never the text)
+
+
+@dataclass(frozen=True)
 class Example:
     ids: list[int]
-    n_prompt: int  # tokens that carry no loss (context + <sys> cue)
+    n_prompt: int  # leading tokens that carry no loss (context + <sys> cue)
+    loss: tuple[bool, ...] | None = None  # per token, when the loss is not one tail (packing)
 
     def labels(self) -> list[int]:
+        if self.loss is not None:
+            return [i if keep else IGNORE for i, keep in zip(self.ids, self.loss, strict=True)]
         return [IGNORE] * self.n_prompt + self.ids[self.n_prompt :]
 
     @property
     def n_loss(self) -> int:
+        if self.loss is not None:
+            return sum(self.loss)
         return len(self.ids) - self.n_prompt
 
 
 def read_manifest_tokens(pairs_path: Path) -> SpeakerTokens:
-    """Speaker tokens from the ``manifest.json`` beside ``pairs.jsonl`` (defaults if absent)."""
+    """Speaker tokens from the ``manifest.json`` beside the dataset file (defaults if absent)."""
     manifest = pairs_path.parent / "manifest.json"
     if not manifest.exists():
         return SpeakerTokens()
     data = json.loads(manifest.read_text(encoding="utf-8"))
-    if data.get("format_version", 1) != 1:
+    if data.get("format_version", 1) not in (1, 2):
         raise K2DError(f"unsupported format_version {data.get('format_version')}",
                        path=str(manifest))
     if "speaker_tokens" not in data:
@@ -57,34 +91,93 @@ def read_manifest_tokens(pairs_path: Path) -> SpeakerTokens:
     return SpeakerTokens.from_dict(data["speaker_tokens"])
 
 
-def _pair(record: dict, where: str, path: Path, line: int) -> Pair:
+CONTEXT_TURNS, CONTEXT_CHARS = 8, 1200  # a reply's context (kakao2dataset PairSettings)
+_MEDIA_ONLY = None
+
+
+def _media_only(text: str) -> bool:
+    global _MEDIA_ONLY
+    if _MEDIA_ONLY is None:
+        from kakao2dataset.pairs import _ONLY_TAGS
+
+        _MEDIA_ONLY = _ONLY_TAGS
+    return "<" in text and _MEDIA_ONLY.fullmatch(text) is not None
+
+
+def _dialogue(record: dict, path: Path, line: int) -> Dialogue:
+    where = f"{path.name}:{line}"
+    split = record.get("split", "train")
     try:
-        context = [(t["role"], t["text"]) for t in record["context"]]
-        response, split = record["response"], record.get("split", "train")
-    except (KeyError, TypeError):
-        raise K2DError("expected a pair with 'context' [{role, text}] and 'response'",
-                       path=str(path), line=line) from None
-    if any(role not in ROLES for role, _ in context) or split not in ("train", "validation"):
+        if "turns" in record:
+            turns = [(t["role"], t["text"]) for t in record["turns"]]
+            context_turns = int(record.get("context_turns", 0))
+        else:  # a pair record of format 1: its context, then the reply
+            turns = [(t["role"], t["text"]) for t in record["context"]]
+            context_turns = len(turns)
+            turns.append((PERSONA, record["response"]))
+    except (KeyError, TypeError, ValueError):
+        raise K2DError("expected a conversation with 'turns' [{role, text}] (or a pair with "
+                       "'context' and 'response')", path=str(path), line=line) from None
+    if any(role not in ROLES for role, _ in turns) or split not in ("train", "validation"):
         raise K2DError(f"bad role or split (roles: {ROLES}; split: train|validation)",
                        path=str(path), line=line)
-    return Pair(context, response, split, where)
+    return Dialogue(turns, context_turns, split, where)
+
+
+def read_dialogues(paths: list[Path]) -> list[Dialogue]:
+    """The conversation records of ``conversations.jsonl`` / ``.parquet`` files (format 1
+    ``pairs.jsonl`` files are read too, one short conversation per pair)."""
+    from kakao2dataset.writers import read_records
+
+    dialogues = []
+    for path in paths:
+        if not path.exists():
+            raise K2DError("dataset file not found (run `k2d parse` first)", path=str(path))
+        try:
+            for line_no, record in enumerate(read_records(path), 1):
+                dialogues.append(_dialogue(record, path, line_no))
+        except UnicodeDecodeError:
+            raise K2DError("not a UTF-8 JSONL file (a .parquet file must end in .parquet)",
+                           path=str(path)) from None
+    return dialogues
+
+
+def _context(turns: list[tuple[str, str]], i: int) -> int:
+    """Index of the first context turn of reply ``i``: the previous turns, at most
+    ``CONTEXT_TURNS`` and ``CONTEXT_CHARS`` (the latest always), as pair-per-reply chose."""
+    start, chars = i, 0
+    while start > 0:
+        length = len(turns[start - 1][1])
+        if start < i and (i - start >= CONTEXT_TURNS or chars + length > CONTEXT_CHARS):
+            break
+        start, chars = start - 1, chars + length
+    return start
+
+
+def replies(dialogue: Dialogue) -> list[tuple[int, int]]:
+    """``(reply, first context turn)`` for each persona turn that pair-per-reply trained on:
+    not a repeated context turn, a user turn in its context, not only media tags."""
+    out = []
+    turns = dialogue.turns
+    for i in range(dialogue.context_turns, len(turns)):
+        role, text = turns[i]
+        if role != PERSONA or i == 0:
+            continue
+        start = _context(turns, i)
+        if all(r == PERSONA for r, _ in turns[start:i]) or _media_only(text):
+            continue
+        out.append((i, start))
+    return out
+
+
+def pairs_of(dialogues: list[Dialogue]) -> list[Pair]:
+    """Pair-per-reply: one pair per reply of :func:`replies`."""
+    return [Pair(d.turns[start:i], d.turns[i][1], d.split, d.where)
+            for d in dialogues for i, start in replies(d)]
 
 
 def read_pairs(paths: list[Path]) -> list[Pair]:
-    pairs = []
-    for path in paths:
-        if not path.exists():
-            raise K2DError("pairs file not found (run `k2d parse` first)", path=str(path))
-        with path.open(encoding="utf-8") as fh:
-            for line_no, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    raise K2DError("not valid JSON", path=str(path), line=line_no) from None
-                pairs.append(_pair(record, f"{path.name}:{line_no}", path, line_no))
-    return pairs
+    return pairs_of(read_dialogues(paths))
 
 
 def encode_pair(pair: Pair, tokenizer, tokens: SpeakerTokens, max_length: int) -> Example:
@@ -92,19 +185,88 @@ def encode_pair(pair: Pair, tokenizer, tokens: SpeakerTokens, max_length: int) -
     the context is cut from the left (the most recent turns matter most)."""
     prompt = tokenizer.encode(render_prompt(pair.context, tokens), add_special_tokens=False)
     response = tokenizer.encode(render_response(pair.response, tokens), add_special_tokens=False)
+    return _fit_pair(prompt, response, max_length)
+
+
+def _fit_pair(prompt: list[int], response: list[int], max_length: int) -> Example:
     if len(prompt) + len(response) > max_length:
         response = response[: max(max_length // 2, max_length - len(prompt))]
         prompt = prompt[len(prompt) - (max_length - len(response)) :]
     return Example(prompt + response, len(prompt))
 
 
-def encode_all(pairs: list[Pair], tokenizer, tokens: SpeakerTokens, max_length: int):
-    """→ ``(train_examples, validation_examples)``."""
-    train, val = [], []
-    for pair in pairs:
-        ex = encode_pair(pair, tokenizer, tokens, max_length)
-        (val if pair.split == "validation" else train).append(ex)
-    return train, val
+def encode_dialogue(dialogue: Dialogue, tokenizer, tokens: SpeakerTokens,
+                    max_length: int) -> list[Example]:
+    """Pack one conversation into sequences of at most ``max_length`` tokens with the loss on
+    its replies (see the module docstring)."""
+    chosen = replies(dialogue)
+    if not chosen:
+        return []
+    ids: list[int] = []
+    spans = []  # per turn: (turn start, response start, turn end) in ids
+    for role, text in dialogue.turns:
+        begin = len(ids)
+        ids += tokenizer.encode(tokens.for_role(role), add_special_tokens=False)
+        middle = len(ids)
+        ids += tokenizer.encode(render_response(text, tokens), add_special_tokens=False)
+        spans.append((begin, middle, len(ids)))
+    # a reply needs its window to start at ``need``: its context start, or later when
+    # context + reply exceed max_length (pair-per-reply cut the context from the left too)
+    todo = []
+    for i, start in chosen:
+        _, r0, r1 = spans[i]
+        if r1 - r0 > max_length // 2 and r1 - spans[start][0] > max_length:
+            todo.append((None, i, start))  # a reply too long to pack: cut as a pair is
+        else:
+            todo.append((max(spans[start][0], r1 - max_length), i, start))
+    examples = []
+    while todo:
+        need, i, start = todo[0]
+        if need is None:
+            todo.pop(0)
+            examples.append(_fit_pair(ids[spans[start][0]:spans[i][1]],
+                                      ids[spans[i][1]:spans[i][2]], max_length))
+            continue
+        end = min(need + max_length, len(ids))
+        loss = [False] * (end - need)
+        rest = []
+        for entry in todo:
+            n, j, _ = entry
+            _, r0, r1 = spans[j]
+            if n is not None and n >= need and r1 <= end:
+                loss[r0 - need:r1 - need] = [True] * (r1 - r0)
+            else:
+                rest.append(entry)
+        end = need + max(k for k, keep in enumerate(loss) if keep) + 1  # later ids learn nothing
+        examples.append(Example(ids[need:end], 0, tuple(loss[:end - need])))
+        todo = rest
+    return examples
+
+
+def encode_validation(dialogues: list[Dialogue], tokenizer, tokens: SpeakerTokens,
+                      max_length: int) -> list[Example]:
+    """The validation examples, the same for every method: one per reply, after its context."""
+    return [encode_pair(p, tokenizer, tokens, max_length)
+            for p in pairs_of([d for d in dialogues if d.split == "validation"])]
+
+
+def encode_all(data, tokenizer, tokens: SpeakerTokens, max_length: int,
+               method: str = "conversations"):
+    """→ ``(train_examples, validation_examples)``. ``data``: dialogues (or, for the method
+    ``pairs``, already made pairs as before)."""
+    if data and isinstance(data[0], Pair):
+        train = [encode_pair(p, tokenizer, tokens, max_length) for p in data if p.split == "train"]
+        val = [encode_pair(p, tokenizer, tokens, max_length) for p in data if p.split == "validation"]
+        return train, val
+    train_dialogues = [d for d in data if d.split == "train"]
+    if method == "pairs":
+        train = [encode_pair(p, tokenizer, tokens, max_length) for p in pairs_of(train_dialogues)]
+    elif method == "conversations":
+        train = [ex for d in train_dialogues
+                 for ex in encode_dialogue(d, tokenizer, tokens, max_length)]
+    else:
+        raise ValueError(f"unknown method {method!r}; expected 'conversations' or 'pairs'")
+    return train, encode_validation(data, tokenizer, tokens, max_length)
 
 
 def batch_order(lengths: list[int], batch_size: int, seed: int, epoch: int) -> list[list[int]]:
@@ -153,11 +315,17 @@ def stats(train: list[Example], val: list[Example]) -> dict:
 
 
 def render_masked(example: Example, tokenizer) -> str:
-    """One example for ``--dry-run``: the text, loss-carrying part in ``[[ ]]``, and the labels.
+    """One example for ``--dry-run``: the text, loss-carrying parts in ``[[ ]]``, and counts.
 
-    Decoded as two spans (a byte-level BPE piece alone is often half a Hangul character).
-    """
-    prompt = tokenizer.decode(example.ids[: example.n_prompt])
-    response = tokenizer.decode(example.ids[example.n_prompt :])
-    return (f"{prompt}[[{response}]]\n  labels: -100 x {example.n_prompt} (context + cue), "
-            f"then {example.n_loss} trained ids {example.ids[example.n_prompt :]}")
+    Decoded span by span (a byte-level BPE piece alone is often half a Hangul character)."""
+    mask = example.loss if example.loss is not None else (
+        (False,) * example.n_prompt + (True,) * example.n_loss)
+    pieces, start = [], 0
+    for k in range(1, len(mask) + 1):
+        if k == len(mask) or mask[k] != mask[start]:
+            text = tokenizer.decode(example.ids[start:k])
+            pieces.append(f"[[{text}]]" if mask[start] else text)
+            start = k
+    return (f"{''.join(pieces)}\n  labels: {example.n_loss} of {len(example.ids)} ids trained "
+            f"(persona turns + <eot>), -100 on the other {len(example.ids) - example.n_loss} "
+            "(the other side, speaker cues, repeated context)")

@@ -1,7 +1,7 @@
 """Personas as files: ``<personas_dir>/<slug>.yaml`` plus ``<personas_dir>/<slug>/``.
 
     <personas_dir>/friend.yaml        the config (finetune.config.PersonaConfig)
-    <personas_dir>/friend/data/       pairs.jsonl + manifest.json (k2d personas new)
+    <personas_dir>/friend/data/       conversations.jsonl + manifest.json (k2d personas new)
     <personas_dir>/friend/train/      checkpoint.pt + metrics.jsonl (resumable run)
     <personas_dir>/friend/adapter/    the trained adapter (finetune.adapter)
 """
@@ -98,7 +98,7 @@ def write_config(path: Path, cfg: PersonaConfig) -> None:
 
 def parse_exports(exports: list[Path], out_dir: Path, speaker: str | None,
                   options=None, warn=lambda _msg: None) -> Path:
-    """Run the `k2d parse` pipeline into ``out_dir``; returns the pairs.jsonl path."""
+    """Run the `k2d parse` pipeline into ``out_dir``; returns the conversations.jsonl path."""
     try:
         from kakao2dataset.pipeline import parse_to_dataset
     except ImportError:
@@ -110,12 +110,14 @@ def parse_exports(exports: list[Path], out_dir: Path, speaker: str | None,
 
 
 def copy_dataset(data_dir: Path, out_dir: Path) -> Path:
-    """Copy a `k2d parse` output (pairs file + manifest) into the persona's folder, so the
-    persona is one self-contained folder; returns the copied pairs file."""
-    pairs = [data_dir / n for n in ("pairs.jsonl", "pairs.parquet") if (data_dir / n).is_file()]
+    """Copy a `k2d parse` output (dataset file + manifest) into the persona's folder, so the
+    persona is one self-contained folder; returns the copied dataset file. Outputs of format 1
+    (pairs.jsonl) are still accepted."""
+    names = ("conversations.jsonl", "conversations.parquet", "pairs.jsonl", "pairs.parquet")
+    pairs = [data_dir / n for n in names if (data_dir / n).is_file()]
     if not pairs:
-        raise K2DError("not a `k2d parse` output: expected pairs.jsonl (or pairs.parquet) "
-                       "beside manifest.json", path=str(data_dir))
+        raise K2DError("not a `k2d parse` output: expected conversations.jsonl (or "
+                       "conversations.parquet) beside manifest.json", path=str(data_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
     for src in (pairs[0], data_dir / "manifest.json"):
         tmp = out_dir / f".{src.name}.tmp"
@@ -174,10 +176,10 @@ def ensure_pairs(persona: Persona) -> list[Path]:
         raise ConfigError("data needs 'pairs', or 'exports' plus 'speaker'", path=str(persona.file))
     exports = [Path(e).expanduser() for e in data.exports]
     exports = [e if e.is_absolute() else persona.root / e for e in exports]
-    pairs = persona.data_dir / "pairs.jsonl"
-    if not pairs.exists():
-        pairs = parse_exports(exports, persona.data_dir, data.speaker)
-    return [pairs]
+    for name in ("conversations.jsonl", "pairs.jsonl"):  # parsed already (pairs: format 1)
+        if (persona.data_dir / name).exists():
+            return [persona.data_dir / name]
+    return [parse_exports(exports, persona.data_dir, data.speaker)]
 
 
 def _rel(path: Path, root: Path) -> str:

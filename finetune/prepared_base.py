@@ -53,18 +53,28 @@ class PreparedBase:
         }
 
 
-def chat_template(tokens: SpeakerTokens) -> str:
-    """A Jinja chat template equal to :func:`kakao2dataset.speakers.render_example`.
+TRAINING_TEMPLATE = "chat_template_training.jinja"
 
-    Roles: ``user`` → user turn, ``assistant`` → persona turn (marked ``{% generation %}`` so
-    ``return_assistant_tokens_mask`` gives the loss mask). One line: whitespace would leak in.
+
+def chat_template(tokens: SpeakerTokens, training: bool = False) -> str:
+    """A Jinja chat template equal to :func:`kakao2dataset.speakers.render_prompt` /
+    ``render_example``.
+
+    Roles: ``user`` → user turn, ``assistant`` → persona turn; every other role (``system``,
+    ``developer``, ``tool``, unknown ones) is left out, exactly as ``k2d serve`` leaves it out
+    (``finetune.serve.ROLE_MAP``): the persona was never trained on them. The plain template
+    (the tokenizer's, for inference) is plain Jinja, so jinja2, minijinja (TGI) and llama.cpp
+    render it; ``training=True`` marks the persona's turns with ``{% generation %}`` so
+    transformers' ``return_assistant_tokens_mask`` gives the loss mask (saved beside the
+    tokenizer as ``chat_template_training.jinja``). One line: whitespace would leak in.
     """
     u, s, e = tokens.user, tokens.persona, tokens.end_of_turn
+    start, end = ("{% generation %}", "{% endgeneration %}") if training else ("", "")
     return (
         "{% for m in messages %}{% if m['role'] == 'user' %}"
         f"{{{{ '{u}' + m['content'] + '{e}' }}}}"
-        f"{{% else %}}{{{{ '{s}' }}}}{{% generation %}}{{{{ m['content'] + '{e}' }}}}"
-        "{% endgeneration %}{% endif %}{% endfor %}"
+        f"{{% elif m['role'] == 'assistant' %}}{{{{ '{s}' }}}}{start}{{{{ m['content'] + '{e}' }}}}"
+        f"{end}{{% endif %}}{{% endfor %}}"
         f"{{% if add_generation_prompt %}}{{{{ '{s}' }}}}{{% endif %}}"
     )
 
@@ -181,6 +191,7 @@ def _build(base: str, tokens: SpeakerTokens, target: Path) -> PreparedBase:
     try:
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
+        (tmp / TRAINING_TEMPLATE).write_text(chat_template(tokens, training=True), encoding="utf-8")
         (tmp / BASE_META).write_text(json.dumps(prepared.to_json(), indent=2) + "\n",
                                      encoding="utf-8")
         os.replace(tmp, target)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from finetune import adapter as adapter_mod
 from finetune.config import PersonaConfig, validate
-from finetune.data import Example, encode_all, read_manifest_tokens, read_pairs, render_masked
+from finetune.data import Example, encode_all, read_dialogues, read_manifest_tokens, render_masked
 from finetune.data import stats as data_stats
 from finetune.personas import Persona, ensure_pairs
 from kakao2dataset.errors import K2DError
@@ -59,9 +59,9 @@ def max_positions(config) -> int | None:
 
 def load_examples(persona: Persona, cfg: PersonaConfig, tokenizer, tokens: SpeakerTokens,
                   limit: int | None):
-    pairs = read_pairs(ensure_pairs(persona))
+    dialogues = read_dialogues(ensure_pairs(persona))
     max_len = min(cfg.train.max_length, limit or cfg.train.max_length)
-    train_set, val_set = encode_all(pairs, tokenizer, tokens, max_len)
+    train_set, val_set = encode_all(dialogues, tokenizer, tokens, max_len)
     if not train_set:
         raise K2DError("no training pairs (split 'train') in the data", path=str(persona.file))
     return train_set, val_set
@@ -111,9 +111,9 @@ def dry_run(persona: Persona, cfg: PersonaConfig) -> str:
         f"persona      {persona.slug} ({persona.display_name})",
         f"base         {cfg.base}  (prepared: {prepared}{'' if prepared.exists() else ', not built yet'})",
         f"speaker      {tokens.as_list()}  new to the base: {added or 'none'}",
-        f"train        {st['train']['pairs']} pairs, {st['train']['tokens']} tokens, "
+        f"train        {st['train']['pairs']} sequences, {st['train']['tokens']} tokens, "
         f"{st['train']['loss_tokens']} with loss",
-        f"validation   {st['validation']['pairs']} pairs, {st['validation']['tokens']} tokens, "
+        f"validation   {st['validation']['pairs']} replies, {st['validation']['tokens']} tokens, "
         f"{st['validation']['loss_tokens']} with loss",
         f"lora         r={cfg.lora.r} alpha={cfg.lora.alpha} dropout={cfg.lora.dropout} "
         f"targets={targets} fan_in_fan_out={conv1d} "

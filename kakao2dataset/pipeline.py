@@ -1,8 +1,8 @@
-"""``k2d parse``: exports → anonymized, turn-merged, speaker-tokened pairs + manifest.
+"""``k2d parse``: exports → anonymized conversations (one record per session window) + manifest.
 
 Flow (each stage its own module)::
 
-    read_export ─► speaker roles ─► anonymize ─► build_turns ─► build_pairs ─► split ─► write
+    read_export ─► speaker roles ─► anonymize ─► build_turns ─► build_conversations ─► split ─► write
 
 One large input is streamed twice (a first pass learns the speakers the anonymizer must know
 about; the second does the work), so memory does not grow with the export; an input up to
@@ -18,7 +18,6 @@ import shutil
 import sys
 import tempfile
 import zipfile
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -28,14 +27,27 @@ from typing import BinaryIO
 from kakao2dataset import __version__
 from kakao2dataset.errors import K2DError
 from kakao2dataset.exports import ParsedSource, parse_sources
-from kakao2dataset.model import Message, MessageKind
-from kakao2dataset.pairs import PairSettings, PairStats, build_pairs, validation_cutoff
+from kakao2dataset.conversations import (
+    ConversationSettings,
+    ConversationStats,
+    build_conversations,
+    validation_cutoff,
+)
+from kakao2dataset.model import Message, MessageKind, Turn
+from kakao2dataset.pairs import PairSettings, PairStats, build_pairs
 from kakao2dataset.speaker_roles import Roles, resolve_roles
 from kakao2dataset.speakers import DEFAULT_TOKENS
 from kakao2dataset.turns import TurnSettings, TurnStats, build_turns
-from kakao2dataset.writers import PairEncoder, atomic_writer, write_json, write_parquet
+from kakao2dataset.writers import (
+    atomic_writer,
+    conversation_record,
+    dumps,
+    write_json,
+    write_parquet,
+)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: conversations.jsonl (one record per session window); 1: pairs.jsonl
+DATA_FILE = "conversations"
 # (source, messages, label) → messages: lets the CLI wrap each pass in a progress bar
 Progress = Callable[[object, Iterable[Message], str], Iterable[Message]] | None
 PERSONA_PLACEHOLDER = "<PERSONA>"
@@ -63,6 +75,7 @@ class ParseOptions:
     output_format: str = "jsonl"
     turns: TurnSettings = field(default_factory=TurnSettings)
     pairs: PairSettings = field(default_factory=PairSettings)
+    conversations: ConversationSettings = field(default_factory=ConversationSettings)
 
 
 @dataclass
@@ -203,7 +216,8 @@ def _anonymizer(roles: Roles, options: ParseOptions):
 
 @dataclass
 class Dataset:
-    """Pairs (as JSON lines in a temp file, split already assigned) and their manifest."""
+    """Conversation records (as JSON lines in a temp file, each with its split) and their
+    manifest."""
 
     records: tempfile.SpooledTemporaryFile
     manifest: dict
@@ -214,8 +228,7 @@ class Dataset:
             yield raw.decode("utf-8")
 
     def copy_to(self, fh: BinaryIO) -> None:
-        """The JSON lines as stored (UTF-8 bytes), in one copy: no decoding and re-encoding
-        of a file that is about nine times the input."""
+        """The JSON lines as stored (UTF-8 bytes), in one copy."""
         self.records.seek(0)
         shutil.copyfileobj(self.records, fh)
 
@@ -224,7 +237,11 @@ def build_dataset(inputs: list[Path], options: ParseOptions,
                   warn: Callable[[str], None] = lambda _: None,
                   progress: Progress = None) -> Dataset:
     """Run the whole pipeline; raise :class:`K2DError` before writing anything if the result
-    would be unusable (unknown persona, group chat, too few pairs, nothing left)."""
+    would be unusable (unknown persona, group chat, too few pairs, nothing left).
+
+    The conversations are held (as turns, about the size of the anonymized text) until the
+    last session is seen: the validation split is the latest sessions, so it is known only
+    then, and each record is serialized once, with its split."""
     drops: Counter = Counter()
     keep = len(inputs) > 1 or _input_bytes(inputs) <= KEEP_IN_MEMORY_BYTES
     scans, speakers = scan_inputs(inputs, options, keep=keep, warn=warn, progress=progress)
@@ -237,25 +254,50 @@ def build_dataset(inputs: list[Path], options: ParseOptions,
     anonymizer = _anonymizer(roles, options) if options.anonymize else None
     if anonymizer is not None:
         messages = anonymizer.anonymize_messages(messages)
-    turn_stats, pair_stats = TurnStats(), PairStats()
-    turns = build_turns(messages, options.turns, turn_stats)
+    turn_stats, pair_stats, conv_stats = TurnStats(), PairStats(), ConversationStats()
+    turns = _counting_pairs(build_turns(messages, options.turns, turn_stats), roles.persona,
+                            options.pairs, pair_stats)
+    conversations = list(build_conversations(turns, roles.persona, options.conversations,
+                                             conv_stats))
+    _check_enough(pair_stats, options)
+    cutoff = validation_cutoff(conv_stats.persona_turns_per_session,
+                               options.pairs.validation_fraction)
     labels = _source_labels(scans, anonymizer)
-    spool = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (closed in _assign_split)
-    sessions = array("l")  # one per record, so the split is assigned without re-reading JSON
+    spool = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (owned by Dataset)
+    split_counts: Counter = Counter()
     batch: list[str] = []
-    encode = PairEncoder().encode  # == dumps(pair_record(pair with the label as source))
-    for pair in build_pairs(turns, roles.persona, options.pairs, pair_stats):
-        batch.append(encode(pair, labels.get(pair.source, pair.source)))
-        sessions.append(pair.session)
+    for conversation in conversations:
+        split = "validation" if cutoff is not None and conversation.session >= cutoff else "train"
+        split_counts[split] += 1
+        source = conversation.turns[0].source
+        batch.append(dumps(conversation_record(conversation, split, labels.get(source, source))))
         if len(batch) >= 1024:
             _spool_lines(spool, batch)
     _spool_lines(spool, batch)
-    _check_enough(pair_stats, options)
-    cutoff = validation_cutoff(pair_stats.pairs_per_session, options.pairs.validation_fraction)
-    final, split_counts = _assign_split(spool, sessions, cutoff)
-    manifest = _manifest(scans, options, roles, drops, turn_stats, pair_stats, anonymizer,
-                         cutoff, split_counts)
-    return Dataset(final, manifest)
+    manifest = _manifest(scans, options, roles, drops, turn_stats, pair_stats, conv_stats,
+                         anonymizer, cutoff, split_counts)
+    return Dataset(spool, manifest)
+
+
+def _counting_pairs(turns: Iterable[Turn], persona: str, settings: PairSettings,
+                    stats: PairStats) -> Iterator[Turn]:
+    """Pass the turns through, counting the persona replies that have context (what
+    ``--min-pairs`` and the manifest's ``pairs`` count, as before conversations)."""
+    for session in _sessions(turns):
+        for _ in build_pairs(session, persona, settings, stats):
+            pass
+        yield from session
+
+
+def _sessions(turns: Iterable[Turn]) -> Iterator[list[Turn]]:
+    current: list[Turn] = []
+    for turn in turns:
+        if current and turn.session != current[0].session:
+            yield current
+            current = []
+        current.append(turn)
+    if current:
+        yield current
 
 
 def _source_labels(scans: list[InputScan], anonymizer) -> dict[str, str]:
@@ -286,36 +328,8 @@ def _spool_lines(spool, batch: list[str]) -> None:
         batch.clear()
 
 
-_TRAIN = b'"split":"train"'
-_VALIDATION = b'"split":"validation"'
-
-
-def _assign_split(spool, sessions: array, cutoff: int | None):
-    """Copy the spooled records, marking sessions from ``cutoff`` on as validation. Records
-    start ``{"id":"p…","session":N,"split":"train"`` (see :func:`~kakao2dataset.writers.pair_record`), so the first
-    ``"split":"train"`` of a line is its split, ahead of any chat text: patching the bytes
-    gives what decoding, editing and re-encoding the record would, at a fraction of the cost."""
-    final = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 (owned by Dataset)
-    counts: Counter = Counter()
-    spool.seek(0)
-    out: list[bytes] = []
-    for raw, session in zip(spool, sessions, strict=True):
-        if cutoff is not None and session >= cutoff:
-            raw = raw.replace(_TRAIN, _VALIDATION, 1)
-            counts["validation"] += 1
-        else:
-            counts["train"] += 1
-        out.append(raw)
-        if len(out) >= 1024:
-            final.write(b"".join(out))
-            out.clear()
-    final.write(b"".join(out))
-    spool.close()
-    return final, counts
-
-
-def _manifest(scans, options, roles, drops, turn_stats, pair_stats, anonymizer, cutoff,
-              split_counts) -> dict:
+def _manifest(scans, options, roles, drops, turn_stats, pair_stats, conv_stats, anonymizer,
+              cutoff, split_counts) -> dict:
     params = asdict(options)
     for key in ("persona_speaker", "me", "speakers", "nicknames", "allow", "deny"):
         params.pop(key)  # names are personal data: never in the manifest
@@ -332,9 +346,11 @@ def _manifest(scans, options, roles, drops, turn_stats, pair_stats, anonymizer, 
             **turn_stats.to_dict(),
             "messages_dropped": dict(sorted((drops + turn_stats.dropped).items())),
             **pair_stats.to_dict(),
+            **conv_stats.to_dict(),
             "splits": {"train": split_counts["train"], "validation": split_counts["validation"]},
         },
-        "split": {"validation_from_session": cutoff, "by": "time (latest sessions)"},
+        "split": {"validation_from_session": cutoff, "by": "time (latest sessions)",
+                  "unit": "conversations"},
         "anonymization": anonymizer.stats() if anonymizer else {"disabled": True},
     }
 
@@ -353,8 +369,8 @@ def _input_entry(scan: InputScan) -> dict:
 
 
 def write_dataset(dataset: Dataset, out_dir: str | Path, output_format: str = "jsonl") -> Path:
-    """Write ``pairs.jsonl`` (or ``.parquet``) and ``manifest.json`` atomically into
-    ``out_dir``; ``out_dir == "-"`` streams the pairs to stdout (no manifest)."""
+    """Write ``conversations.jsonl`` (or ``.parquet``) and ``manifest.json`` atomically into
+    ``out_dir``; ``out_dir == "-"`` streams the records to stdout (no manifest)."""
     if str(out_dir) == "-":
         sys.stdout.flush()  # anything printed before goes first
         with atomic_writer("-", "wb") as fh:
@@ -365,13 +381,13 @@ def write_dataset(dataset: Dataset, out_dir: str | Path, output_format: str = "j
     if output_format == "parquet":
         import json
 
-        target = out / "pairs.parquet"
+        target = out / f"{DATA_FILE}.parquet"
         write_parquet(target, [json.loads(line) for line in dataset.lines()])
     else:
-        target = out / "pairs.jsonl"
+        target = out / f"{DATA_FILE}.jsonl"
         with atomic_writer(target, "wb") as fh:
             dataset.copy_to(fh)
-    manifest = dict(dataset.manifest, pairs_file=target.name)
+    manifest = dict(dataset.manifest, data_file=target.name)
     write_json(out / "manifest.json", manifest)
     return target
 
@@ -379,7 +395,7 @@ def write_dataset(dataset: Dataset, out_dir: str | Path, output_format: str = "j
 def parse_to_dataset(inputs: list[Path], out_dir: Path, persona_speaker: str | None = None,
                      options: ParseOptions | None = None,
                      warn: Callable[[str], None] = lambda _: None) -> Path:
-    """The Python form of ``k2d parse``: returns the written pairs file."""
+    """The Python form of ``k2d parse``: returns the written conversations file."""
     options = options or ParseOptions()
     if persona_speaker is not None:
         options = replace(options, persona_speaker=persona_speaker)

@@ -1,5 +1,5 @@
 """Writing outputs: atomically (temp file in the same folder, then ``os.replace``), as UTF-8
-JSONL with Korean unescaped, or Parquet; and the pair record schema.
+JSONL with Korean unescaped, or Parquet; and the conversation record schema.
 
 A crash or an error midway never leaves a half-written file behind, and never touches inputs.
 """
@@ -15,38 +15,38 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from kakao2dataset.model import TurnPair
-from kakao2dataset.speakers import (
-    DEFAULT_TOKENS,
-    PERSONA,
-    ROLES,
-    SpeakerTokens,
-    render_example,
-    render_prompt,
-)
+from kakao2dataset.conversations import Conversation
 
-PAIR_FIELDS = (
-    "id", "session", "split", "context", "response", "prompt", "text",
-    "source", "first_line", "last_line", "start", "end",
-)
+RECORD_FIELDS = ("id", "session", "window", "split", "persona_opened", "context_turns", "source",
+                 "start", "turns")
+TURN_FIELDS = ("role", "text", "at", "lines")
 
 
-def pair_record(pair: TurnPair, tokens: SpeakerTokens = DEFAULT_TOKENS) -> dict:
-    """The canonical JSON form of a pair (see README "Pair schema"). Keep ``id``, ``session``
-    and ``split`` first: the pipeline assigns the split by patching the encoded line."""
+def conversation_record(conversation: Conversation, split: str, source: str) -> dict:
+    """The canonical JSON form of a conversation (see README "Dataset record"): the one
+    serializer of ``k2d parse``. ``split`` is decided before the record is made; ``source``
+    is the (anonymized) base name of the input file.
+
+    ``start`` is the first turn's time; a turn's ``at`` is ``[start, end]`` in seconds after
+    it, and ``lines`` its ``[first, last]`` input line. Offsets rather than a timestamp per turn
+    keep the file near the input's size (a timestamp is ~20 bytes; a chat turn averages ~25)."""
+    origin = conversation.turns[0].start
+    turns = [
+        {"role": role, "text": turn.text,
+         "at": [int((turn.start - origin).total_seconds()), int((turn.end - origin).total_seconds())],
+         "lines": [turn.first_line, turn.last_line]}
+        for turn, role in zip(conversation.turns, conversation.roles, strict=True)
+    ]
     return {
-        "id": pair.id,
-        "session": pair.session,
-        "split": pair.split,
-        "context": [{"role": role, "text": text} for role, text in pair.context],
-        "response": pair.response,
-        "prompt": render_prompt(pair.context, tokens),
-        "text": render_example(pair.context, pair.response, tokens),
-        "source": pair.source,
-        "first_line": pair.first_line,
-        "last_line": pair.last_line,
-        "start": pair.start.isoformat(timespec="seconds"),
-        "end": pair.end.isoformat(timespec="seconds"),
+        "id": conversation.id,
+        "session": conversation.session,
+        "window": conversation.window,
+        "split": split,
+        "persona_opened": conversation.persona_opened,
+        "context_turns": conversation.context_turns,
+        "source": source,
+        "start": origin.isoformat(timespec="seconds"),
+        "turns": turns,
     }
 
 
@@ -57,65 +57,6 @@ def dumps(record: dict) -> str:
     """One compact JSON line, Korean unescaped (one shared encoder: ``json.dumps`` builds a new
     one per call when given options)."""
     return _ENCODER.encode(record)
-
-
-_STR = json.encoder.c_encode_basestring or json.encoder.py_encode_basestring  # what _ENCODER uses
-
-
-class PairEncoder:
-    """``encode(pair, source)`` == ``dumps(pair_record(replace(pair, source=source)))``, built
-    from strings encoded once per context turn.
-
-    Consecutive pairs of a session share most of their context (a sliding window), and each
-    context turn appears three times in a record (``context``, ``prompt``, ``text``). JSON
-    string escaping works character by character, so the encoding of a concatenation is the
-    concatenation of the encodings: each turn's pieces are encoded once, cached by its
-    ``(role, text)`` item, and joined. ``pair_record`` stays the reference form.
-
-    >>> from datetime import datetime
-    >>> t = datetime(2024, 1, 1, 9, 30)
-    >>> pair = TurnPair("p0000000", 0, "train", (("user", 'a "b"'),), "c", "x", 1, 2, t, t)
-    >>> PairEncoder().encode(pair, "y") == dumps(pair_record(pair).copy() | {"source": "y"})
-    True
-    """
-
-    def __init__(self, tokens: SpeakerTokens = DEFAULT_TOKENS, max_cached: int = 4096) -> None:
-        self.max_cached = max_cached
-        self._end = _STR(tokens.end_of_turn)[1:-1]
-        self._open = {role: _STR(tokens.for_role(role))[1:-1] for role in ROLES}
-        self._prompt_end = self._open[PERSONA] + '",'
-        self._items: dict[tuple[str, str], tuple[str, str]] = {}
-
-    def _item(self, item: tuple[str, str]) -> tuple[str, str]:
-        """``(role, text)`` → (its ``context`` entry, its rendered turn), JSON-encoded."""
-        cached = self._items.get(item)
-        if cached is None:
-            if len(self._items) >= self.max_cached:
-                self._items.clear()
-            role, text = item
-            body = _STR(text)
-            cached = (
-                f'{{"role":{_STR(role)},"text":{body}}}',
-                self._open[role] + body[1:-1] + self._end,
-            )
-            self._items[item] = cached
-        return cached
-
-    def encode(self, pair: TurnPair, source: str) -> str:
-        items = [self._item(item) for item in pair.context]
-        rendered = "".join(piece for _, piece in items)
-        response = _STR(pair.response)
-        return "".join((
-            f'{{"id":{_STR(pair.id)},"session":{int.__repr__(pair.session)},'
-            f'"split":{_STR(pair.split)},"context":[',
-            ",".join(entry for entry, _ in items),
-            '],"response":', response, ',"prompt":"', rendered, self._prompt_end,
-            '"text":"', rendered, self._open[PERSONA], response[1:-1], self._end,
-            f'","source":{_STR(source)},"first_line":{int.__repr__(pair.first_line)},'
-            f'"last_line":{int.__repr__(pair.last_line)},'
-            f'"start":{_STR(pair.start.isoformat(timespec="seconds"))},'
-            f'"end":{_STR(pair.end.isoformat(timespec="seconds"))}}}',
-        ))
 
 
 @contextlib.contextmanager
@@ -170,6 +111,51 @@ def write_json(path: str | Path, data: dict) -> None:
 def write_parquet(path: str | Path, records: list[dict]) -> None:
     import polars as pl
 
-    frame = pl.DataFrame(records)
+    frame = pl.DataFrame(records, infer_schema_length=None)
     with atomic_writer(path, "wb") as fh:
         frame.write_parquet(fh)
+
+
+def data_file(path: str | Path) -> Path:
+    """The conversations file of a ``k2d parse`` output folder (``conversations.jsonl`` or
+    ``.parquet``), or ``path`` itself when it is a file."""
+    from kakao2dataset.errors import K2DError
+
+    path = Path(path)
+    if path.is_dir():
+        for name in ("conversations.jsonl", "conversations.parquet"):
+            if (path / name).is_file():
+                return path / name
+        if (path / "pairs.jsonl").is_file():
+            raise K2DError("pairs.jsonl is the dataset of an older k2d (one record per reply); "
+                           "run `k2d parse` again to get conversations.jsonl", path=str(path))
+        raise K2DError("no conversations.jsonl here; run `k2d parse` first", path=str(path))
+    if not path.is_file():
+        raise K2DError("no such dataset file; run `k2d parse` first", path=str(path))
+    return path
+
+
+def read_records(path: str | Path) -> Iterator[dict]:
+    """The records of a JSONL or Parquet file (by its suffix; a Parquet file is binary and is
+    never read as text)."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        import polars as pl
+
+        yield from pl.read_parquet(path).iter_rows(named=True)
+    else:
+        yield from read_jsonl(path)
+
+
+def read_conversations(path: str | Path) -> Iterator[tuple[int, dict]]:
+    """``(record number, record)`` of a conversations file; a record of another kind (an old
+    pair record, a trainer export) is an error naming the file and record."""
+    from kakao2dataset.errors import K2DError
+
+    for number, record in enumerate(read_records(path), start=1):
+        if not isinstance(record, dict) or not isinstance(record.get("turns"), list):
+            hint = (" (a pair record of an older k2d; run `k2d parse` again)"
+                    if isinstance(record, dict) and "response" in record else "")
+            raise K2DError("expected a conversation record with 'turns' [{role, text, ...}]"
+                           + hint, path=str(path), line=number)
+        yield number, record

@@ -9,7 +9,7 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from finetune.data import Pair, encode_pair
-from finetune.prepared_base import base_slug, prepare_base
+from finetune.prepared_base import TRAINING_TEMPLATE, base_slug, prepare_base
 from kakao2dataset.speakers import DEFAULT_TOKENS, render_example, render_prompt
 
 SAMPLE = "<usr>밥 먹었어?<eot><sys>응 방금 먹었다냥 ㅋㅋㅋ<eot> hello おはよう 🙂"
@@ -86,8 +86,10 @@ def test_chat_template_matches_the_renderer_and_masks_the_reply(prepared):
     reply = "라면이다냥 ㅋㅋㅋ"
     full = msgs + [{"role": "assistant", "content": reply}]
     assert tok.apply_chat_template(full, tokenize=False) == render_example(context, reply)
-    # The template's assistant mask on the last turn == our loss mask
-    out = tok.apply_chat_template(full, return_dict=True, return_assistant_tokens_mask=True)
+    # The training template's assistant mask on the last turn == our loss mask
+    training = (prepared.path / TRAINING_TEMPLATE).read_text(encoding="utf-8")
+    out = tok.apply_chat_template(full, chat_template=training, return_dict=True,
+                                  return_assistant_tokens_mask=True)
     ours = encode_pair(Pair(context, reply, "train", "x:1"), tok, DEFAULT_TOKENS, 10_000)
     assert out["input_ids"] == ours.ids
     mask = out["assistant_masks"]
@@ -103,3 +105,23 @@ def test_generation_stops_at_end_of_turn(prepared):
 
     gen = GenerationConfig.from_pretrained(prepared.path)
     assert gen.eos_token_id == [prepared.token_ids["end_of_turn"], 0]  # <eot>, then <|endoftext|>
+
+
+def test_the_plain_template_is_plain_jinja_and_treats_every_role_as_serve_does(prepared):
+    import jinja2
+
+    from finetune.serve import ChatMessage, history_from_messages
+    from kakao2dataset.speakers import render_prompt as render
+
+    tok = AutoTokenizer.from_pretrained(prepared.path)
+    assert "{% generation %}" not in tok.chat_template
+    messages = [{"role": "system", "content": "be nice"}, {"role": "user", "content": "hi"},
+                {"role": "developer", "content": "d"}, {"role": "assistant", "content": "yo"},
+                {"role": "tool", "content": "t"}, {"role": "user", "content": "뭐해"}]
+    served = render(history_from_messages([ChatMessage(**m) for m in messages]))
+    assert tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True) == served
+    plain = jinja2.Template(tok.chat_template).render(messages=messages, add_generation_prompt=True)
+    assert plain == served == "<usr>hi<eot><sys>yo<eot><usr>뭐해<eot><sys>"
+    # a role the API does not accept (serve answers 400) is left out by the template too
+    unknown = [*messages[:2], {"role": "narrator", "content": "n"}, *messages[2:]]
+    assert tok.apply_chat_template(unknown, tokenize=False, add_generation_prompt=True) == served

@@ -175,9 +175,10 @@ def test_dry_run_shows_counts_mask_and_plan_and_writes_nothing(synthetic_persona
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
     out = k2d("finetune", "--persona", "nyang", "--personas-dir", str(root), "--dry-run",
               "--max-steps", "5")
-    assert "train        48 pairs" in out and "validation   12 pairs" in out
+    # format-1 pairs: one short conversation each, so one sequence each
+    assert "train        48 sequences" in out and "validation   12 replies" in out
     assert "<usr>" in out and "<sys>[[" in out and "<eot>]]" in out  # loss span = reply + <eot>
-    assert "labels: -100 x" in out and "5 steps" in out
+    assert "ids trained (persona turns + <eot>)" in out and "5 steps" in out
     assert "fan_in_fan_out=True" in out and "c_attn" in out
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
 

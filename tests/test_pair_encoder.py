@@ -1,21 +1,31 @@
-"""The fast paths of ``k2d parse`` give exactly what the plain forms give: PairEncoder vs
-``dumps(pair_record(...))``, the FormIndex gate vs the search without it, a kept input's
+"""Equivalences ``k2d parse`` relies on: pair-per-reply read back from conversation records vs
+build_pairs on the turns, the FormIndex gate vs the search without it, a kept input's
 "Pairing" progress."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 from datetime import datetime, timedelta
+from pathlib import Path
+
+from finetune.data import _dialogue, pairs_of
+from kakao2dataset.conversations import (
+    Conversation,
+    ConversationSettings,
+    ConversationStats,
+    build_conversations,
+)
 
 from kakao2dataset.anonymize.known import FormIndex
-from kakao2dataset.model import Message, MessageKind, TurnPair
+from kakao2dataset.model import Message, MessageKind, Turn
 from kakao2dataset.pairs import PairSettings, PairStats, build_pairs
 from kakao2dataset.pipeline import ParseOptions, build_dataset
 from kakao2dataset.synthetic import render
 from kakao2dataset.synthetic.conversation import generate_persona_chat
 from kakao2dataset.turns import TurnSettings, TurnStats, build_turns
-from kakao2dataset.writers import PairEncoder, dumps, pair_record
+from kakao2dataset.writers import conversation_record, dumps
 
 TRICKY = ['a "quoted" word', "back\\slash", "tab\tand\nnewline", "ctrl\x01\x1f", "밥 먹었어?",
           "emoji 😂👍", "</script>", "\u2028line sep", "", " ", "<photo>", "ｆｕｌｌ"]
@@ -31,23 +41,38 @@ def _messages(seed: int, n: int = 400) -> list[Message]:
     return out
 
 
-def test_pair_encoder_equals_the_reference_record_encoding():
-    encoder = PairEncoder(max_cached=5)  # small: the cache is cleared along the way too
+def _records(messages, settings):
+    turns = list(build_turns(messages, TurnSettings(), TurnStats()))
+    conversations = build_conversations(turns, "B", settings, ConversationStats())
+    lines = [dumps(conversation_record(c, "train", "label 😂.txt")) for c in conversations]
+    return turns, [json.loads(line) for line in lines]
+
+
+def test_replies_read_back_from_conversation_records_are_the_pairs_of_the_turns():
+    """Pair-per-reply, derived from the written records (windows and all), is exactly what
+    build_pairs makes of the turns: one dataset serves both training methods."""
+    small = ConversationSettings(max_window_turns=6, max_window_chars=80)  # many windows
     for seed in range(5):
-        turns = build_turns(_messages(seed), TurnSettings(), TurnStats())
-        pairs = list(build_pairs(turns, "B", PairSettings(max_context_turns=4,
-                                                          max_context_chars=60), PairStats()))
-        assert pairs
-        for pair in pairs:
-            expected = dumps(pair_record(dataclasses.replace(pair, source="label 😂.txt")))
-            assert encoder.encode(pair, "label 😂.txt") == expected
+        turns, records = _records(_messages(seed), small)
+        assert any(r["window"] > 0 for r in records)
+        expected = [(list(p.context), p.response)
+                    for p in build_pairs(turns, "B", PairSettings(), PairStats())]
+        dialogues = [_dialogue(r, Path("c.jsonl"), n) for n, r in enumerate(records, 1)]
+        assert expected and [(p.context, p.response) for p in pairs_of(dialogues)] == expected
 
 
-def test_pair_encoder_on_a_hand_made_pair():
+def test_a_record_keeps_every_turn_with_its_time_and_lines():
     t = datetime(2024, 1, 1, 9, 30, 15)
-    pair = TurnPair("p0000007", 3, "train", (("user", "a\nb"), ("persona", '"c"')), "d\te", "x",
-                    1, 9, t, t + timedelta(seconds=5))
-    assert PairEncoder().encode(pair, "s") == dumps(pair_record(dataclasses.replace(pair, source="s")))
+    turns = (Turn("A", 'a "b"\nc', t, t + timedelta(seconds=5), 3, "x", 1, 2),
+             Turn("B", "d\te", t + timedelta(minutes=1), t + timedelta(minutes=1), 3, "x", 3, 3))
+    conversation = Conversation("c0000007", 3, 0, turns, ("user", "persona"))
+    record = json.loads(dumps(conversation_record(conversation, "validation", "s")))
+    assert record == {
+        "id": "c0000007", "session": 3, "window": 0, "split": "validation",
+        "persona_opened": False, "context_turns": 0, "source": "s", "start": "2024-01-01T09:30:15",
+        "turns": [{"role": "user", "text": 'a "b"\nc', "at": [0, 5], "lines": [1, 2]},
+                  {"role": "persona", "text": "d\te", "at": [60, 60], "lines": [3, 3]}],
+    }
 
 
 def _search_without_gate(index: FormIndex, text: str):

@@ -32,20 +32,24 @@ def run(*args):
     return result
 
 
-def test_parse_writes_anonymized_pairs_and_a_manifest(chat, tmp_path):
+def test_parse_writes_anonymized_conversations_and_a_manifest(chat, tmp_path):
     out = tmp_path / "out"
     result = run("parse", chat, "--persona-speaker", FRIEND, "-o", out)
     assert result.exit_code == 0, result.output
-    records = [json.loads(line) for line in (out / "pairs.jsonl").read_text("utf-8").splitlines()]
+    records = [json.loads(line) for line in (out / "conversations.jsonl").read_text("utf-8").splitlines()]
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
 
     assert records and {r["split"] for r in records} == {"train", "validation"}
     last_train = max(r["session"] for r in records if r["split"] == "train")
     assert min(r["session"] for r in records if r["split"] == "validation") > last_train
+    assert [r["session"] for r in records] == sorted(r["session"] for r in records)
     first = records[0]
-    assert first["text"] == first["prompt"] + first["response"] + "<eot>"
-    assert first["prompt"].startswith("<usr>") and first["prompt"].endswith("<sys>")
-    raw = (out / "pairs.jsonl").read_text("utf-8")
+    assert {t["role"] for r in records for t in r["turns"]} == {"user", "persona"}
+    assert first["turns"][0]["lines"][0] <= first["turns"][-1]["lines"][1]
+    assert all(t["at"][0] <= t["at"][1] for t in first["turns"])
+    persona_turns = sum(t["role"] == "persona" for r in records for t in r["turns"])
+    assert manifest["counts"]["persona_turns"] == persona_turns >= manifest["counts"]["pairs"]
+    raw = (out / "conversations.jsonl").read_text("utf-8")
     assert "010-" not in raw and "@example.com" not in raw and "민지" not in raw
     assert ME not in raw and FRIEND not in raw
     assert manifest["speaker_tokens"] == {"user": "<usr>", "persona": "<sys>", "end_of_turn": "<eot>"}
@@ -59,7 +63,8 @@ def test_parse_writes_anonymized_pairs_and_a_manifest(chat, tmp_path):
 def test_output_is_deterministic_and_streams_to_stdout(chat, tmp_path):
     run("parse", chat, "--me", ME, "-o", tmp_path / "a")
     run("parse", chat, "--me", ME, "-o", tmp_path / "b")
-    a, b = (tmp_path / "a" / "pairs.jsonl").read_bytes(), (tmp_path / "b" / "pairs.jsonl").read_bytes()
+    a = (tmp_path / "a" / "conversations.jsonl").read_bytes()
+    b = (tmp_path / "b" / "conversations.jsonl").read_bytes()
     assert a == b
     streamed = run("parse", chat, "--me", ME, "-o", "-", "-q")
     assert streamed.exit_code == 0
@@ -106,7 +111,8 @@ def test_re_exports_of_the_same_chat_merge_without_duplicates(tmp_path):
     assert result.exit_code == 0, result.output
 
     def responses(folder):
-        return [json.loads(x)["response"] for x in (tmp_path / folder / "pairs.jsonl").read_text("utf-8").splitlines()]
+        lines = (tmp_path / folder / "conversations.jsonl").read_text("utf-8").splitlines()
+        return [t["text"] for x in lines for t in json.loads(x)["turns"] if t["role"] == "persona"]
 
     assert responses("merged") == responses("full")
     manifest = json.loads((tmp_path / "merged" / "manifest.json").read_text("utf-8"))
@@ -129,10 +135,13 @@ def test_parquet_output_and_no_anonymize_warning(chat, tmp_path):
                  "-o", tmp_path / "pq")
     assert result.exit_code == 0, result.output
     assert "--no-anonymize" in result.output
-    frame = pl.read_parquet(tmp_path / "pq" / "pairs.parquet")
-    assert {"context", "response", "split", "session"} <= set(frame.columns)
-    assert frame["response"].str.contains(FRIEND).sum() == 0  # persona's own name never in replies here
-    assert (frame["prompt"].str.contains("010-")).any()  # not anonymized, as asked
+    frame = pl.read_parquet(tmp_path / "pq" / "conversations.parquet")
+    assert {"turns", "split", "session", "persona_opened"} <= set(frame.columns)
+    texts = frame.explode("turns").unnest("turns")
+    assert (texts["text"].str.contains("010-")).any()  # not anonymized, as asked
+    exported = run("export", tmp_path / "pq", "--to", "messages", "-o", tmp_path / "m.jsonl")
+    assert exported.exit_code == 0, exported.output  # a parquet parse exports too
+    assert pl.read_ndjson(tmp_path / "m.jsonl").height >= 1
 
 
 def test_inputs_are_never_modified(chat, tmp_path):

@@ -53,7 +53,7 @@ def test_new_parses_into_the_persona_folder_and_writes_yaml(tmp_path, fake_parse
     assert "--force" in err and (root / "friend.yaml").read_bytes() == before
     # and the new persona is ready for a dry run
     plan = run("finetune", "--persona", "friend", "--personas-dir", str(root), "--dry-run").output
-    assert "train        48 pairs" in plan
+    assert "train        48 sequences" in plan  # format-1 pairs: a sequence each
 
 
 def test_list_show_path(tmp_path, fake_parse):
@@ -118,8 +118,8 @@ def test_new_with_the_real_parse_pipeline(tmp_path):
     root = tmp_path / "personas"
     run("personas", "new", "friend", "--from", str(export), "--speaker", conv.speakers[1],
         "--personas-dir", str(root))
-    pairs = (root / "friend" / "data" / "pairs.jsonl").read_text(encoding="utf-8").splitlines()
-    assert pairs and {"context", "response", "split"} <= set(json.loads(pairs[0]))
+    records = (root / "friend" / "data" / "conversations.jsonl").read_text(encoding="utf-8").splitlines()
+    assert records and {"turns", "session", "split"} <= set(json.loads(records[0]))
 
 
 def test_finetune_parses_exports_on_demand(tmp_path, fake_parse, tiny_gpt2_base):

@@ -88,23 +88,3 @@ def test_validation_takes_the_latest_whole_sessions():
     assert validation_cutoff({0: 10, 1: 10, 2: 10, 3: 10, 4: 10}, 0.3) == 3
     assert validation_cutoff({0: 10, 1: 90}, 0.1) == 1  # never everything: session 0 trains
     assert validation_cutoff({0: 10, 1: 10}, 0.0) is None
-
-
-def test_split_is_patched_in_the_encoded_line_and_chat_text_is_left_alone():
-    import json
-    import tempfile
-    from array import array
-
-    from kakao2dataset.pipeline import _assign_split, _spool_lines
-    from kakao2dataset.writers import dumps
-
-    spool = tempfile.SpooledTemporaryFile()  # noqa: SIM115 (closed by _assign_split)
-    text = 'copied: "split":"train"'
-    records = [{"id": f"p{i:07d}", "session": i, "split": "train", "response": text} for i in range(3)]
-    _spool_lines(spool, [dumps(r) for r in records])
-    final, counts = _assign_split(spool, array("l", [0, 1, 2]), cutoff=2)
-    final.seek(0)
-    out = [json.loads(line) for line in final]
-    assert [r["split"] for r in out] == ["train", "train", "validation"]
-    assert {r["response"] for r in out} == {text}
-    assert counts == {"train": 2, "validation": 1}

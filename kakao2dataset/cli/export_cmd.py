@@ -1,38 +1,28 @@
-"""``k2d export``: pairs → messages / sharegpt / alpaca / prompt-completion JSONL."""
+"""``k2d export``: conversations → messages / sharegpt / alpaca / prompt-completion JSONL."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from kakao2dataset.errors import K2DError
-from kakao2dataset.export_formats import CONVERTERS
-from kakao2dataset.writers import read_jsonl, write_jsonl
+from kakao2dataset.export_formats import CONVERTERS, OPENER_CUE
+from kakao2dataset.writers import data_file, read_conversations, write_jsonl
 
-HELP = """Convert pairs from `k2d parse` into a format other trainers read.
+HELP = f"""Convert the conversations from `k2d parse` into a format other trainers read.
 
 \b
-  messages           {"messages": [{role, content}, ...]}   trl, axolotl, LLaMA-Factory
-  sharegpt           {"conversations": [{from, value}, ...]}
-  alpaca             {instruction, input, output, history}   LLaMA-Factory
-  prompt-completion  {prompt, completion} with <usr>/<sys>/<eot>   trl
+  messages           {{"messages": [{{role, content}}, ...]}}   trl, axolotl, LLaMA-Factory
+  sharegpt           {{"conversations": [{{from, value}}, ...]}}  human / gpt
+  alpaca             {{instruction, input, output, history}}   LLaMA-Factory
+  prompt-completion  {{prompt, completion}} with <usr>/<sys>/<eot>, one per persona turn   trl
 
-The persona is the assistant. DATA is the output folder of `k2d parse` or its pairs.jsonl.
+The persona is the assistant. Every conversation starts with a user turn; one the persona
+opened starts with the user turn {OPENER_CUE} (send it to make the persona open a chat).
+DATA is the output folder of `k2d parse` or its conversations.jsonl / .parquet.
 
 \b
 Example:
   k2d export data/friend --to messages --split train -o friend-train.jsonl
 """
-
-
-def _pairs_file(data: str) -> Path:
-    path = Path(data)
-    if path.is_dir():
-        path = path / "pairs.jsonl"
-    if not path.is_file():
-        raise K2DError("no pairs.jsonl here; run `k2d parse` first", path=str(path))
-    return path
 
 
 @click.command(help=HELP)
@@ -45,7 +35,10 @@ def _pairs_file(data: str) -> Path:
 def export(data: str, target: str, split: str, output: str) -> None:
     convert = CONVERTERS[target]
     records = (
-        convert(r) for r in read_jsonl(_pairs_file(data)) if split in ("all", r["split"])
+        out
+        for _, record in read_conversations(data_file(data))
+        if split in ("all", record.get("split", "train"))
+        for out in convert(record)
     )
     count = write_jsonl(output, records)
     if output != "-":

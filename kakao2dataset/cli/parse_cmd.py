@@ -1,4 +1,4 @@
-"""``k2d parse``: exports → anonymized context→response pairs + manifest."""
+"""``k2d parse``: exports → anonymized conversations + manifest."""
 
 from __future__ import annotations
 
@@ -9,23 +9,24 @@ from pathlib import Path
 import click
 
 from kakao2dataset.cli._common import format_options, quiet_option, warn, with_progress
+from kakao2dataset.conversations import ConversationSettings
 from kakao2dataset.pairs import PairSettings
 from kakao2dataset.pipeline import CONSENT_NOTICE, ParseOptions, build_dataset, write_dataset
 from kakao2dataset.turns import TurnSettings
 
-HELP = """Turn chat exports into anonymized context→response pairs for one persona.
+HELP = """Turn chat exports into anonymized conversations for one persona.
 
 \b
 Private data is removed (names, phone / resident / card / account numbers, e-mails,
 addresses, URLs, ...), bursts of messages merge into turns, long silences split sessions,
-and each reply of the persona is paired with the turns that led to it, marked with the
-speaker tokens <usr> (the other person), <sys> (the persona) and <eot> (end of turn).
-The latest sessions form the validation split.
+and each session becomes one record (a long one is cut into windows at turn boundaries):
+its turns, each with role user (the other person) or persona, text, time and input lines.
+The latest sessions form the validation split; training puts the loss on every persona turn.
 
 \b
-Writes OUTPUT/pairs.jsonl (or .parquet) and OUTPUT/manifest.json (counts per stage, PII
-counts per type — never the values — and the token set). Several exports of the same chat
-are merged and their overlap dropped.
+Writes OUTPUT/conversations.jsonl (or .parquet) and OUTPUT/manifest.json (counts per stage,
+PII counts per type — never the values — and the token set). Several exports of the same
+chat are merged and their overlap dropped.
 
 \b
 Examples:
@@ -73,7 +74,7 @@ PARSE_OPTIONS = [
     click.option("--max-context-chars", type=click.IntRange(1), default=1200, show_default=True),
     click.option("--validation-fraction", type=click.FloatRange(0, 0.9), default=0.1,
                  show_default=True,
-                 help="Share of pairs (latest whole sessions) held out for validation."),
+                 help="Share of persona turns (latest whole sessions) held out for validation."),
     click.option("--min-pairs", type=click.IntRange(1), default=10, show_default=True,
                  help="Fail if the persona has fewer replies than this."),
     click.option("--nickname", "nicknames", multiple=True, metavar="NAME=NICK",
@@ -107,16 +108,18 @@ def options_from(params: dict, *, anonymize: bool = True,
                            p["media"]),
         pairs=PairSettings(p["max_context_turns"], p["max_context_chars"],
                            validation_fraction=p["validation_fraction"]),
+        conversations=ConversationSettings(context_turns=p["max_context_turns"],
+                                           context_chars=p["max_context_chars"]),
     )
 
 
 @click.command(help=HELP)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--output", default=None, metavar="DIR",
-              help="Output folder (default: ./<export name>-pairs). '-' streams pairs to stdout.")
+              help="Output folder (default: ./<export name>-data). '-' streams the records to stdout.")
 @parse_options
 @click.option("--output-format", type=click.Choice(["jsonl", "parquet"]), default="jsonl",
-              show_default=True, help="Pair file format.")
+              show_default=True, help="Dataset file format.")
 @click.option("--no-anonymize", is_flag=True,
               help="Keep private data in the output (for your own inspection only; warns).")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON when done.")
@@ -134,7 +137,7 @@ def parse(inputs, output, output_format, no_anonymize, as_json, dry_run, quiet,
         return with_progress(messages, source, label, quiet)
 
     dataset = build_dataset([Path(p) for p in inputs], options, warn=warn, progress=progress)
-    out = output or f"{Path(inputs[0]).stem}-pairs"
+    out = output or f"{Path(inputs[0]).stem}-data"
     if not dry_run:
         target = write_dataset(dataset, out, output_format)
     if as_json:
@@ -146,9 +149,11 @@ def parse(inputs, output, output_format, no_anonymize, as_json, dry_run, quiet,
 def _summary(manifest: dict, target: Path | None) -> None:
     counts = manifest["counts"]
     splits = counts["splits"]
-    click.echo(f"Pairs: {counts['pairs']} (train {splits['train']}, validation "
+    click.echo(f"Conversations: {counts['conversations']} (train {splits['train']}, validation "
                f"{splits['validation']}) from {counts['turns']} turns in "
-               f"{counts['sessions']} sessions", err=True)
+               f"{counts['sessions']} sessions; {counts['persona_turns']} persona turns, "
+               f"{counts['pairs']} with context, {counts['persona_opened']} sessions opened "
+               "by the persona", err=True)
     replaced = manifest["anonymization"].get("replaced", {})
     if replaced:
         click.echo("Anonymized: " + ", ".join(f"{k} {v}" for k, v in sorted(replaced.items())),
