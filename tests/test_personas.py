@@ -173,10 +173,10 @@ def test_new_from_a_group_export_takes_the_parse_flags(tmp_path):
     result = run("personas", "new", "team", "--from", str(export), "--speakers", "이준호,김민지",
                  "--persona-speaker", "김민지", "--merge-gap", "5", "--personas-dir", str(root))
     assert result.output.count("Note: a persona learns the OTHER") == 1
-    assert result.output.count("Pairs: ") == 1 and result.output.count("Anonymized: ") == 1
+    assert result.output.count("Conversations: ") == 1 and result.output.count("Anonymized: ") == 1
     manifest = json.loads((root / "team" / "data" / "manifest.json").read_text("utf-8"))
     assert manifest["counts"]["messages_dropped"]["other_speaker"] > 0
-    assert load_config(root / "team.yaml").data.pairs == ["team/data/pairs.jsonl"]
+    assert load_config(root / "team.yaml").data.pairs == ["team/data/conversations.jsonl"]
 
 
 def test_new_from_a_parse_output_folder_copies_it_without_parsing_again(tmp_path):
@@ -186,12 +186,12 @@ def test_new_from_a_parse_output_folder_copies_it_without_parsing_again(tmp_path
         "-o", str(data), "-q")
     result = run("personas", "new", "team", "--from", str(data), "--personas-dir", str(root))
     assert "Note: a persona learns" not in result.output  # told once, by `k2d parse`
-    assert result.output.count("Pairs: ") == 1
+    assert result.output.count("Conversations: ") == 1
     copied = root / "team" / "data"
-    assert (copied / "pairs.jsonl").read_bytes() == (data / "pairs.jsonl").read_bytes()
+    assert (copied / "conversations.jsonl").read_bytes() == (data / "conversations.jsonl").read_bytes()
     assert (copied / "manifest.json").read_bytes() == (data / "manifest.json").read_bytes()
     cfg = load_config(root / "team.yaml")
-    assert cfg.data.pairs == ["team/data/pairs.jsonl"] and cfg.data.exports == []
+    assert cfg.data.pairs == ["team/data/conversations.jsonl"] and cfg.data.exports == []
     bad = run("personas", "new", "other", "--from", str(data), "--merge-gap", "3",
               "--personas-dir", str(root), code=2).output
     assert "already parsed" in bad and "--merge-gap" in bad
