@@ -50,54 +50,28 @@ class Reader:
         self.acct = acct
         it = iter(lines)
         cur, blanks = self._skip_header(it), []
-        pending, known, message = self.pending, self.known, LineClass.MESSAGE
+        pending = self.pending
         decide, record, other = self._decide, self._record, self._other
-        fast = 0  # records read on the fast path, marked MESSAGE at the end
-        try:
-            while cur is not None:
-                nxt = next(it, None)
-                text, stamp = cur[1], self._stamp
-                # The common line, inlined: a record of the minute read last (so no regex, no
-                # datetime), ", " after the stamp, no bare-LF glue, one " : " in the body.
-                # (``_stamp`` is a regex-checked stamp once a record has been read.)
-                if (not blanks and self.last is not None and text.startswith(stamp)
-                        and text.startswith(", ", len(stamp))
-                        and not (self.lf_inside and self.prev_end == "\n" and pending.active)
-                        and self._dt >= self.last
-                        and (self.day is None or self._date == self.day)):
-                    body = text[len(stamp) + 2:]
-                    at = body.find(" : ")
-                    if (at >= 0 and body.find(" : ", at + 1) < 0
-                            and not body.endswith(SYSTEM_ENDINGS)):
-                        name = body[:at]
-                        known.add(name)
-                        self.last = self._dt
-                        fast += 1
-                        acct.last_class = message
-                        done = pending.start(self._dt, name, body[at + 3:], cur[0])
-                        self.prev_end, cur = cur[2], nxt
-                        if done is not None:
-                            yield done
-                        continue
-                if text or self._glued():
-                    kind, value, end = decide(cur, nxt)
-                    if blanks:
-                        self._settle(blanks, kind)
-                        blanks = []
-                    if kind is MESSAGE:
-                        if (done := record(cur, value, end)) is not None:  # type: ignore[arg-type]
-                            yield done
-                    else:
-                        other(cur, kind, value)
+        while cur is not None:
+            nxt = next(it, None)
+            text = cur[1]
+            if text or self._glued():
+                kind, value, end = decide(cur, nxt)
+                if blanks:
+                    self._settle(blanks, kind)
+                    blanks = []
+                if kind is MESSAGE:
+                    if (done := record(cur, value, end)) is not None:  # type: ignore[arg-type]
+                        yield done
                 else:
-                    blanks.append(cur)
-                self.prev_end, cur = cur[2], nxt
-            for line in blanks:
-                acct.mark(line, LineClass.BLANK)
-            if (done := pending.finish()) is not None:
-                yield done
-        finally:
-            acct.counts[message] += fast
+                    other(cur, kind, value)
+            else:
+                blanks.append(cur)
+            self.prev_end, cur = cur[2], nxt
+        for line in blanks:
+            acct.mark(line, LineClass.BLANK)
+        if (done := pending.finish()) is not None:
+            yield done
 
     def _skip_header(self, it: Iterator[RawLine]) -> RawLine | None:
         for line in it:

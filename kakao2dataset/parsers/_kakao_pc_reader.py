@@ -65,51 +65,18 @@ class _PcReader:
             if not self._header(line):
                 self._first_line(line)
                 break
-        msg_match, on_other, on_message = self.msg_re.match, self._non_message, self._stamped
-        known, kinds, source = self.known, self.kinds, self.source
-        confirmed = 0  # tentative lines confirmed on the fast path, marked MESSAGE at the end
-        try:
-            for line in lines:
-                text = line[1]
-                if text[:1] != "[" or (match := msg_match(text)) is None:
-                    on_other(line, text)
-                else:
-                    clock, speaker, tent = match[2], match[1], self.t_line
-                    if clock == self.last_clock and not self.dateless:
-                        stamp = self.last_stamp
-                    else:
-                        stamp = self._stamp(clock)
-                    if (stamp is None or tent is None or self.c_ts is None or self.blanks
-                            or speaker not in known or stamp < self.t_ts):
-                        on_message(line, stamp, speaker, text[match.end():])
-                    else:
-                        # The common case: a known speaker, time moving on. The current message
-                        # is done, the tentative one is confirmed, this line is the new
-                        # tentative one (what _message_stamped does, inlined: once per line).
-                        more = self.c_more
-                        done = self.c_text if more is None else "\n".join([self.c_text, *more])
-                        kind = kinds.get(done)
-                        out.append(Message(self.c_ts, self.c_speaker, done,
-                                           kind if kind is not None else self._kind(done),
-                                           source, self.c_first, self.c_last))
-                        confirmed += 1
-                        known.add(self.t_speaker)
-                        self.c_ts, self.c_speaker, self.c_text = self.t_ts, self.t_speaker, self.t_text
-                        self.c_first, self.c_last, self.c_more = tent[0], self.t_last, self.t_more
-                        self.t_line, self.t_ts, self.t_speaker = line, stamp, speaker
-                        self.t_text, self.t_last, self.t_more = text[match.end():], line[0], None
-                        self.last_ts = stamp
-                if out:
-                    yield from out
-                    out.clear()
-            self._flush_blanks(layout=False)
-            self._end_message()
-            yield from out
-        finally:
-            self.counts[LineClass.MESSAGE] += confirmed
+        out, read = self.out, self._line
+        for line in lines:
+            read(line)
+            if out:
+                yield from out
+                out.clear()
+        self._flush_blanks(layout=False)
+        self._end_message()
+        yield from out
 
     def _line(self, line: RawLine) -> None:
-        """One line after the first, by the rules (what ``run``'s loop does for it)."""
+        """One line after the first, by the rules."""
         text = line[1]
         if text[:1] != "[" or (match := self.msg_re.match(text)) is None:
             self._non_message(line, text)

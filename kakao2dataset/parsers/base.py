@@ -24,7 +24,7 @@ from typing import ClassVar
 import regex
 
 from kakao2dataset.model import Message, MessageKind
-from kakao2dataset.reading import Block, RawLine, split_lines
+from kakao2dataset.reading import RawLine
 
 UNPARSED_SAMPLE = 20  # line numbers kept for the report
 
@@ -103,30 +103,6 @@ class Parser(ABC):
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
         """Yield messages in file order; mark every line once in ``accounting``."""
 
-    #: True where :meth:`parse_blocks` matches whole blocks of text (a fast path for the
-    #: common lines); it must give exactly what :meth:`parse` gives on the same lines.
-    block_reader: ClassVar[bool] = False
-
-    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
-        """Like :meth:`parse`, from blocks of whole lines (see :class:`~kakao2dataset.reading.Block`)."""
-        lines = (line for block in blocks for line in split_lines(block.text, block.first))
-        return self.parse(lines, accounting)
-
-
-def cursor_batches(cursor, read_rows: Callable[[Iterator, list[Message]], None]) -> Iterator[list[Message]]:
-    """The messages of a block reader whose line rules may read past a block (a quoted text,
-    a CSV record): ``cursor`` walks the file's blocks (``advance()`` → False at the end; ``rows``
-    the current block's row iterator) and ``read_rows(rows, out)`` reads rows until they end or
-    the rules moved the cursor on; then the rows of the block it is on now are read. One list
-    of messages per block, so a caller chains them in C."""
-    while cursor.advance():
-        out: list[Message] = []
-        while True:
-            rows = cursor.rows
-            read_rows(rows, out)
-            if cursor.rows is rows:  # this block is done (else the rules read into the next)
-                break
-        yield out
 
 
 _REGISTRY: dict[str, type[Parser]] = {}

@@ -28,10 +28,9 @@ from kakao2dataset.parsers._kakao_mobile import (
     dialect,
     sniff_mobile,
 )
-from kakao2dataset.parsers._kakao_mobile_blocks import BlockReader
 from kakao2dataset.parsers._kakao_mobile_reader import Reader
 from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
-from kakao2dataset.reading import Block, RawLine
+from kakao2dataset.reading import RawLine
 
 DIALECTS = {
     d.variant: d
@@ -62,9 +61,3 @@ class KakaoAndroidParser(Parser):
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
         d = DIALECTS[str(self.sniffed.options.get("dialect", self.sniffed.variant))]
         yield from Reader(d, self.source, self.sniffed).parse(lines, accounting)
-
-    block_reader = True
-
-    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
-        d = DIALECTS[str(self.sniffed.options.get("dialect", self.sniffed.variant))]
-        return BlockReader(d, self.source, self.sniffed).parse_blocks(blocks, accounting)

@@ -30,10 +30,9 @@ from kakao2dataset.parsers._kakao_mobile import (
     dialect,
     sniff_mobile,
 )
-from kakao2dataset.parsers._kakao_mobile_blocks import BlockReader
 from kakao2dataset.parsers._kakao_mobile_reader import Reader
 from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
-from kakao2dataset.reading import Block, RawLine
+from kakao2dataset.reading import RawLine
 
 KO_DAY = r"(?P<y>\d{4})년 (?P<mo>\d{1,2})월 (?P<d>\d{1,2})일 (?P<wd>[월화수목금토일])요일"
 EN_DAY = rf"(?P<wd>{'|'.join(WEEKDAYS_EN)}), (?P<mo>{MONTH}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})"
@@ -72,9 +71,3 @@ class KakaoIosParser(Parser):
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
         d = DIALECTS[str(self.sniffed.options.get("dialect", self.sniffed.variant))]
         yield from Reader(d, self.source, self.sniffed).parse(lines, accounting)
-
-    block_reader = True
-
-    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
-        d = DIALECTS[str(self.sniffed.options.get("dialect", self.sniffed.variant))]
-        return BlockReader(d, self.source, self.sniffed).parse_blocks(blocks, accounting)

@@ -46,7 +46,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from kakao2dataset.model import Message
-from kakao2dataset.parsers._kakao_pc_blocks import _PcBlockReader
 from kakao2dataset.parsers._kakao_pc_grammar import (
     DATELESS_DAY,
     GROUP_SPEAKERS,
@@ -59,7 +58,7 @@ from kakao2dataset.parsers._kakao_pc_grammar import (
 )
 from kakao2dataset.parsers._kakao_pc_reader import _PcReader
 from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
-from kakao2dataset.reading import Block, RawLine
+from kakao2dataset.reading import RawLine
 
 
 @register
@@ -78,12 +77,6 @@ class KakaoPcParser(Parser):
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
         return _PcReader(self.source, self.sniffed.options, accounting).run(lines)
 
-    block_reader = True
-
-    def parse_blocks(
-        self, blocks: Iterable[Block], accounting: LineAccounting
-    ) -> Iterator[Message]:
-        return _PcBlockReader(self.source, self.sniffed.options, accounting).run_blocks(blocks)
 
 
 class _HeadFacts:

@@ -52,7 +52,7 @@ from kakao2dataset.parsers.base import (
     Sniff,
     register,
 )
-from kakao2dataset.reading import Block, RawLine
+from kakao2dataset.reading import RawLine
 
 DAY = regex.compile(r"(?P<y>\d{4})\.(?P<mo>\d{1,2})\.(?P<d>\d{1,2}) (?P<w>\S{1,9})")
 RECORD = regex.compile(r"(?P<h>\d{1,2}):(?P<mi>\d{2}) ")
@@ -127,13 +127,6 @@ class LineDesktopParser(Parser):
         first = list(islice(it, LEARN_LINES))
         reader = _Reader(self.source, accounting, learn_names(line.text for line in first))
         yield from reader.run(chain(first, it))
-
-    block_reader = True
-
-    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
-        from kakao2dataset.parsers._line_desktop_blocks import read_blocks  # imports this module
-
-        return read_blocks(self.source, blocks, accounting)
 
 
 class _Reader:

@@ -65,7 +65,7 @@ from kakao2dataset.parsers.base import (
     Sniff,
     register,
 )
-from kakao2dataset.reading import Block, RawLine
+from kakao2dataset.reading import RawLine
 
 RECORD = regex.compile(TIME + r"\t")
 DAY_YMD = regex.compile(
@@ -139,13 +139,6 @@ class LineMobileParser(Parser):
 
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
         yield from _Reader(self.source, self.sniffed, accounting).run(lines)
-
-    block_reader = True
-
-    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
-        from kakao2dataset.parsers._line_mobile_blocks import BlockReader  # imports this module
-
-        return BlockReader(self.source, self.sniffed, accounting).parse_blocks(blocks)
 
 
 def _order(ens: list[regex.Match], notes: list[str]) -> str:
