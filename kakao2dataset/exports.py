@@ -116,8 +116,13 @@ class ParsedSource:
             self.newlines[key or "none"] += count
 
     def check(self, lenient: bool = False, max_ratio: float = DEFAULT_MAX_UNPARSED_RATIO) -> list[str]:
-        """Raise (or, lenient, return warnings) when lines could not be read."""
-        acct, warnings = self.accounting, []
+        """Raise (or, lenient, return warnings) when lines could not be read. The decisions
+        taken on an inconsistent file (:class:`~kakao2dataset.parsers.base.Decision`) are
+        warnings, never a failure."""
+        acct = self.accounting
+        warnings = [f"{self.source.name}: {info['count']} × {name} (lines "
+                    f"{', '.join(map(str, info['lines'][:5]))}{', …' if info['count'] > 5 else ''})"
+                    for name, info in acct.decisions_dict().items()]
         if acct.unparsed == 0:
             return warnings
         lines = ", ".join(map(str, acct.unparsed_lines[:5]))

@@ -44,20 +44,50 @@ class LineClass(str, enum.Enum):
     __hash__ = str.__hash__
 
 
+class Decision(str, enum.Enum):
+    """A rule applied to a file that is not consistent (issue #10). A parser never refuses a
+    file for these, and never decides them silently: each is counted with its line numbers
+    and shown by ``k2d inspect`` (and as a warning of ``k2d parse``)."""
+
+    TIME_BACK = "time goes back"  # a record kept although its time is before the previous one
+    DAY_DISAGREES = "day line disagrees with its records"  # the record's own date wins
+    DAY_REPEATED = "day line repeated"  # a day line of the current day again
+    DAY_OUT_OF_ORDER = "day line out of order"  # a day line earlier than the current day
+    NO_DAY_LINE = "records without a day line"  # records before any day line (own date used)
+    UNSEND_NOTICE = "unsend notice without a sender"  # read as a system line
+
+    __hash__ = str.__hash__
+
+
 @dataclass
 class LineAccounting:
-    """Counts of each line class; they must add up to the number of lines read."""
+    """Counts of each line class; they must add up to the number of lines read. ``decisions``
+    counts the :class:`Decision` s taken, ``decision_lines`` keeps their first line numbers."""
 
     counts: Counter = field(default_factory=Counter)
     unparsed_lines: list[int] = field(default_factory=list)
     lines_seen: int = 0
     last_class: LineClass | None = None
+    decisions: Counter = field(default_factory=Counter)
+    decision_lines: dict[Decision, list[int]] = field(default_factory=dict)
 
     def mark(self, line: RawLine, cls: LineClass) -> None:
         self.counts[cls] += 1
         self.last_class = cls
         if cls is LineClass.UNPARSED and len(self.unparsed_lines) < UNPARSED_SAMPLE:
             self.unparsed_lines.append(line.number)
+
+    def decide(self, number: int, decision: Decision) -> None:
+        """Record that line ``number`` was read by the inconsistent-file rule ``decision``."""
+        self.decisions[decision] += 1
+        sample = self.decision_lines.setdefault(decision, [])
+        if len(sample) < UNPARSED_SAMPLE:
+            sample.append(number)
+
+    def decisions_dict(self) -> dict[str, dict]:
+        """``{"time goes back": {"count": 2, "lines": [7, 12]}, ...}`` in :class:`Decision` order."""
+        return {d.value: {"count": self.decisions[d], "lines": list(self.decision_lines[d])}
+                for d in Decision if self.decisions[d]}
 
     @property
     def total(self) -> int:
