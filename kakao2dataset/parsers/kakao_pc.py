@@ -18,26 +18,23 @@ goes backwards), reported in the sniff notes.
 the shortest text before the first ``] [<valid time>]``.
 
 **Look-alike lines.** The PC export writes CRLF everywhere, so (unlike iOS/LINE) no bare-LF
-signal tells a line inside a message from a new record. Plausibility decides, in this order:
+signal tells a line inside a message from a new record, and a record carries only a time of
+day. The rules (issue #10), in this order:
 
 1. A day line is real only if its date is valid, its weekday matches, and it is later than the
-   current day; otherwise it is text of the message being read.
-2. A message-like line inside a message stays text when its time is earlier than the message
-   it follows, or when its speaker is unknown while two speakers are already known and the
-   chat is not a group (a group: ≥ 3 speakers with ≥ 2 lines each, or a join/invite line, in
-   the first lines; a file name ending in ``_group.txt``; any system line met so far; or a
-   third name met inside two different messages, so a group is not read as text for long).
-3. A message-like line accepted *inside* a message is tentative. If the next message-like line
-   is earlier than it but not earlier than the message before it, the tentative one was a
-   future-dated look-alike (typically yesterday afternoon's line pasted into this morning's
-   message) and folds back into that message as text. A copy of the *previous* message pasted
-   into the tentative one (same minute) looks the same and is read this way too: same-minute
-   bursts are far more common than such quotes.
+   current day; otherwise it is text of the message being read (a record has no date of its
+   own to overrule it).
+2. A record-shaped line is a record, **even when its time goes back** (late delivery, a clock
+   change, a hand edit: counted as "time goes back" and listed by ``k2d inspect``). Pasted text
+   needs stronger evidence, and the one a PC export can show is a name that is not a speaker:
+   in a chat that is not a group, once two speakers are known, a third name is text (a group:
+   ≥ 3 speakers with ≥ 2 lines each, or a join/invite line, in the first lines; a file name
+   ending in ``_group.txt``; any system line met so far; or a third name met inside two
+   different messages, so a group is not read as text for long). In doubt, a record.
 
-A look-alike that fits the time order exactly is undecidable and is read as a message.
 System lines carry no time: they get the time of the last message of the same day, else
-midnight. K1' puts a blank line before each day line; that blank is layout, other blank lines
-are text.
+midnight. A blank line right before a day line is layout (K1' writes one before each; other
+layouts sometimes do); other blank lines are text.
 """
 
 from __future__ import annotations
