@@ -208,7 +208,7 @@ def text_lines(draw, when: datetime, lang: str, trailing_blank: bool, pastes: bo
             lines.append(f"[박서준] [{clock}] " + "".join(draw(st.lists(PIECES, max_size=3))))
             pastes = False  # once: a name on two lines of the head makes the sniffer say group
         elif roll == 1:
-            past = when - timedelta(days=draw(st.integers(0, 400)))
+            past = when - timedelta(days=draw(st.integers(1, 400)))  # the same day: repeated
             lines.append((day_ko if lang == "ko" else day_en)(past))
         else:
             lines.append("".join(draw(st.lists(PIECES, max_size=5))))
@@ -252,3 +252,16 @@ def test_random_tricky_messages_round_trip(variant, data, tmp_path):
     assert got == [(m.timestamp, m.speaker, m.text) for m in rendered.expected]
     assert parsed.accounting.unparsed == 0
     assert parsed.accounting.counts[LineClass.MESSAGE] == len(messages)
+
+
+def test_inconsistent_pc_file_time_back_blank_before_day_repeated_day_line():
+    parsed, messages = _parse(FIXTURES / "K2_messy_time_back_blank_before_day.txt")
+    late = next(m for m in messages if m.text.startswith("(sent late)"))
+    assert late.speaker == "Dana" and late.first_line == 7  # a record, though its time goes back
+    assert messages[3].text == "yes\n[Quinn] [9:07 AM] pasted from another chat"  # third name
+    assert messages[4].text == "a blank line above the day line is layout\ntwo lines\n"
+    assert parsed.accounting.decisions_dict() == {
+        "time goes back": {"count": 1, "lines": [7]},
+        "day line repeated": {"count": 1, "lines": [16]},
+    }
+    assert parsed.accounting.unparsed == 0

@@ -103,8 +103,10 @@ class _PcReader:
     # -- day lines --------------------------------------------------------------------------
     def _day_line(self, line: RawLine, match) -> bool:
         day = _day(match, self.lang)
-        if day is None or (self.base is not None and day <= self.base.date()):
+        if day is None or (self.base is not None and day < self.base.date()):
             return False  # a look-alike (rule 1): handled as an ordinary line
+        if self.base is not None and day == self.base.date() and not self.dateless:
+            self.acct.decide(line.number, Decision.DAY_REPEATED)  # the same day again: layout
         self._flush_blanks(layout=True)
         self._end_message()
         self.base, self.dateless = datetime(day.year, day.month, day.day), False

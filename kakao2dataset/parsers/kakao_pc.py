@@ -21,9 +21,9 @@ the shortest text before the first ``] [<valid time>]``.
 signal tells a line inside a message from a new record, and a record carries only a time of
 day. The rules (issue #10), in this order:
 
-1. A day line is real only if its date is valid, its weekday matches, and it is later than the
-   current day; otherwise it is text of the message being read (a record has no date of its
-   own to overrule it).
+1. A day line is real only if its date is valid, its weekday matches, and it is not earlier
+   than the current day; otherwise it is text of the message being read (a record has no date
+   of its own to overrule it). The current day's line again is a repeated day line (counted).
 2. A record-shaped line is a record, **even when its time goes back** (late delivery, a clock
    change, a hand edit: counted as "time goes back" and listed by ``k2d inspect``). Pasted text
    needs stronger evidence, and the one a PC export can show is a name that is not a speaker:
