@@ -54,7 +54,6 @@ class Decision(str, enum.Enum):
     DAY_REPEATED = "day line repeated"  # a day line of the current day again
     DAY_OUT_OF_ORDER = "day line out of order"  # a day line earlier than the current day
     NO_DAY_LINE = "records without a day line"  # records before any day line (own date used)
-    UNSEND_NOTICE = "unsend notice without a sender"  # read as a system line
 
     __hash__ = str.__hash__
 

@@ -3,7 +3,8 @@
 Mobile writes ``<time><TAB><sender><TAB><text>``; a multi-line text is wrapped in ``"`` with
 inner quotes doubled, a single-line text is written raw (research §1.6). Inner lines end in
 bare LF in a CRLF file (L1, L2', L4), in CRLF (L1', as a hand-made fixture) or everything in
-LF (L2). An unsent message is a system line with an empty sender naming the person. Desktop
+LF (L2). An unsent message is a system line with an empty sender naming the person (read back
+as a SYSTEM line, no turn of that person: issue #10). Desktop
 (L3) has no header, no quoting and separates fields with single spaces (§1.7).
 """
 
@@ -105,8 +106,9 @@ def render_mobile(conversation: Conversation, variant: str) -> Rendered:
         if message.kind is MessageKind.DELETED and not message.text:
             text = text.format(message.speaker)
             out.append(f"{layout.time(ts)}\t\t{text}{end}")
-        else:
-            out.append(f"{layout.time(ts)}\t{message.speaker}\t{quote(text, layout.inner)}{end}")
+            expected.append(SyntheticMessage(ts, "", text, MessageKind.SYSTEM))  # no turn of X
+            continue
+        out.append(f"{layout.time(ts)}\t{message.speaker}\t{quote(text, layout.inner)}{end}")
         expected.append(SyntheticMessage(ts, message.speaker, text, message.kind))
     name = f"LINE_{FILE_TAGS.get(variant, variant)}.txt"
     return Rendered(variant, name, "".join(out).encode("utf-8"), expected)
@@ -124,8 +126,9 @@ def render_desktop(conversation: Conversation) -> Rendered:
         if message.kind is MessageKind.DELETED and not message.text:
             text = text.format(message.speaker)
             out.append(f"{hm24(ts)} {text}\r\n")
-        else:
-            out.append(f"{hm24(ts)} {message.speaker} {text.replace(chr(10), chr(13) + chr(10))}\r\n")
+            expected.append(SyntheticMessage(ts, "", text, MessageKind.SYSTEM))  # no turn of X
+            continue
+        out.append(f"{hm24(ts)} {message.speaker} {text.replace(chr(10), chr(13) + chr(10))}\r\n")
         expected.append(SyntheticMessage(ts, message.speaker, text, message.kind))
     return Rendered("L3", "LINE_L3.txt", "".join(out).encode("utf-8"), expected)
 
