@@ -26,3 +26,30 @@ def test_an_unknown_top_level_name_is_an_attribute_error():
         assert "no_such_thing" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("expected AttributeError")
+
+
+def test_parsers_declare_the_exporting_users_names_and_roles_ask_the_registry():
+    from collections import Counter
+
+    from kakao2dataset.parsers.base import registered, self_names
+    from kakao2dataset.speaker_roles import resolve_roles
+
+    declared = {name: cls.self_names for name, cls in registered().items() if cls.self_names}
+    assert declared == {"kakao-android": ("회원님", "you", "You"),
+                        "kakao-ios": ("회원님", "you", "You")}
+    assert self_names() == {"회원님", "you", "You"}
+    roles = resolve_roles(Counter({"회원님": 5, "박하늘": 7}))  # no flags: the exporter is known
+    assert (roles.persona, roles.user) == ("박하늘", "회원님")
+    roles = resolve_roles(Counter({"you": 5, "Dana": 7}), me="Evan")
+    assert roles.aliases == {"you": "Evan"} and roles.persona == "Dana"
+
+
+def test_no_parser_module_imports_a_private_name_of_another_module():
+    import re
+    from pathlib import Path
+
+    root = Path(exports.__file__).parent
+    private = re.compile(r"^from kakao2dataset\S* import .*\b_[a-z]\w*|^    _[a-z]\w*,$", re.M)
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
+                 if private.search(p.read_text(encoding="utf-8"))]
+    assert offenders == [], offenders

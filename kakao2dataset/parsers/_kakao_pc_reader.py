@@ -11,10 +11,10 @@ from kakao2dataset.parsers._kakao_pc_grammar import (
     DATELESS_DAY,
     LANGS,
     SAVED,
-    _clock,
-    _day,
-    _is_system,
-    _title,
+    clock_delta,
+    is_system,
+    pc_day,
+    title_of,
 )
 from kakao2dataset.parsers.base import Decision, LineAccounting, LineClass
 from kakao2dataset.reading import RawLine
@@ -22,7 +22,7 @@ from kakao2dataset.reading import RawLine
 _MISSING = object()
 
 
-class _PcReader:
+class PcReader:
     """The line-by-line state machine (it runs once per input line, so plain attributes
     instead of per-line objects, clock texts and kinds memoised). Finished messages go to
     ``out``; ``run`` yields them as they come. ``c_*`` is the message being read (not yet
@@ -76,7 +76,7 @@ class _PcReader:
 
     def _header(self, line: RawLine) -> bool:
         text = line.text.lstrip("\ufeff") if line.number == 1 else line.text
-        if line.number <= 2 and (_title(text) or SAVED.match(text)):
+        if line.number <= 2 and (title_of(text) or SAVED.match(text)):
             self.mark(line, LineClass.HEADER)
             return True
         if text == "" and line.number <= 4:
@@ -96,13 +96,13 @@ class _PcReader:
         if text[:3] == "---" and (match := self.day_re.match(text)) is not None:
             if self._day_line(line, match):
                 return
-        elif text and _is_system(text, self.lang):
+        elif text and is_system(text, self.lang):
             return self._system(line)
         self._other(line)
 
     # -- day lines --------------------------------------------------------------------------
     def _day_line(self, line: RawLine, match) -> bool:
-        day = _day(match, self.lang)
+        day = pc_day(match, self.lang)
         if day is None or (self.base is not None and day < self.base.date()):
             return False  # a look-alike (rule 1): handled as an ordinary line
         if self.base is not None and day == self.base.date() and not self.dateless:
@@ -138,7 +138,7 @@ class _PcReader:
             return self.last_stamp
         delta = self.clocks.get(clock, _MISSING)
         if delta is _MISSING:
-            delta = self.clocks[clock] = _clock(clock)
+            delta = self.clocks[clock] = clock_delta(clock)
         if delta is None:
             return None
         if self.base is None or self.dateless:

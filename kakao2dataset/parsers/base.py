@@ -118,6 +118,9 @@ class Parser(ABC):
     name: ClassVar[str]
     app: ClassVar[str]  # "kakaotalk" | "line"
     description: ClassVar[str]
+    #: What the app calls the exporting user in its files (KakaoTalk mobile: 회원님 / you), so
+    #: ``--me NAME`` can map it; see :func:`self_names`.
+    self_names: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, source: str, sniff: Sniff):
         self.source = source
@@ -150,6 +153,12 @@ def registered() -> dict[str, type[Parser]]:
 
     parsers.load_all()
     return dict(sorted(_REGISTRY.items()))
+
+
+def self_names() -> frozenset[str]:
+    """Every registered parser's names for the exporting user (asked of the registry, so it
+    does not depend on which parser modules happen to be imported)."""
+    return frozenset(name for cls in registered().values() for name in cls.self_names)
 
 
 class PendingMessage:

@@ -48,12 +48,12 @@ from kakao2dataset.parsers._kakao_pc_grammar import (
     GROUP_SPEAKERS,
     LANGS,
     SAVED,
-    _day,
-    _is_day,
-    _is_system,
-    _title,
+    is_day,
+    is_system,
+    pc_day,
+    title_of,
 )
-from kakao2dataset.parsers._kakao_pc_reader import _PcReader
+from kakao2dataset.parsers._kakao_pc_reader import PcReader
 from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
 from kakao2dataset.reading import RawLine
 
@@ -72,7 +72,7 @@ class KakaoPcParser(Parser):
         return _HeadFacts(texts).claim(cls.name)
 
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
-        return _PcReader(self.source, self.sniffed.options, accounting).run(lines)
+        return PcReader(self.source, self.sniffed.options, accounting).run(lines)
 
 
 
@@ -81,7 +81,7 @@ class _HeadFacts:
 
     def __init__(self, texts: list[str]):
         self.texts = texts
-        self.title = next((m for m in map(_title, texts[:2]) if m), None)
+        self.title = next((m for m in map(title_of, texts[:2]) if m), None)
         self.saved = any(SAVED.match(t) for t in texts[:4])
         self.other_saved = not self.saved and any(
             t.startswith(("저장한 날짜", "Date Saved")) for t in texts[:4])
@@ -91,7 +91,7 @@ class _HeadFacts:
         names = Counter(m[1] for t in texts if (m := spec["message"].match(t)))
         self.speakers = {name for name, n in names.items() if n >= 2}  # not a one-off paste
         self.messages = sum(names.values())
-        self.system = any(_is_system(t, self.lang) for t in texts)
+        self.system = any(is_system(t, self.lang) for t in texts)
 
     def _evidence(self, lang: str) -> int:
         spec = LANGS[lang]
@@ -114,7 +114,7 @@ class _HeadFacts:
         if self.title and not self.other_saved and self.days and self.messages:
             return 0.9
         first = next((t for t in self.texts if t), "")
-        starts = _is_day(first, self.lang) or bool(LANGS[self.lang]["message"].match(first))
+        starts = is_day(first, self.lang) or bool(LANGS[self.lang]["message"].match(first))
         if self.title is None and starts and self.messages >= 2:
             return 0.6 + (0.1 if self.days else 0.0)
         return None
@@ -162,7 +162,7 @@ def _rising_days(texts: list[str], lang: str) -> list[int]:
     found, last = [], None
     for index, text in enumerate(texts):
         match = LANGS[lang]["day"].match(text)
-        day = _day(match, lang) if match else None
+        day = pc_day(match, lang) if match else None
         if day and (last is None or day > last):
             found.append(index)
             last = day
