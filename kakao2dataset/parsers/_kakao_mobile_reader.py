@@ -174,9 +174,11 @@ class Reader:
 
     def _other(self, cur: RawLine, kind: str, value: object) -> None:
         if kind is DAY:
+            # the current day: the later of the last day line's and the last record's date
+            current = max((d for d in (self.day, self.last and self.last.date()) if d), default=None)
             if self.day is not None and value == self.day:
                 self.acct.decide(cur.number, Decision.DAY_REPEATED)
-            elif self.day is not None and value < self.day:  # type: ignore[operator]
+            elif current is not None and value < current:  # type: ignore[operator]
                 self.acct.decide(cur.number, Decision.DAY_OUT_OF_ORDER)
             self.day = value  # type: ignore[assignment]
             self.acct.mark(cur, LineClass.DATE)

@@ -203,7 +203,7 @@ class _Reader:
         back = self.pending.active and ts < self.last
         rest = text[m.end():]
         if unsent_by(rest) is not None:
-            return False if back else self._unsent(line, ts, rest)
+            return self._unsent(line, ts, rest)  # a notice names no sender: in doubt, a record
         name = self._speaker(rest)
         if name is None or (back and name not in self.names):
             return False  # time back and no known name: text of the open message
@@ -226,6 +226,8 @@ class _Reader:
 
     def _unsent(self, line: RawLine, ts: datetime, text: str) -> Message | None:
         """An unsend notice is a system line (no sender field; no turn of the one named)."""
+        if self.last is not None and ts < self.last:
+            self.acct.decide(line.number, Decision.TIME_BACK)
         self.last = ts
         self.acct.mark(line, LineClass.SYSTEM)
         done = self.pending.finish()

@@ -244,7 +244,8 @@ class _Reader:
         *and* its sender is not a known speaker (issue #10: in doubt, a record)."""
         if not self.pending.active or stamp[0] >= self.last:  # type: ignore[operator]
             return True
-        return text[stamp[1]:].partition("\t")[0] in self.known
+        sender, tab, _ = text[stamp[1]:].partition("\t")
+        return not (tab and sender) or sender in self.known  # a notice names no sender
 
     def _before_first_day(self, line: RawLine) -> tuple[Message, ...]:
         """Title, save stamp and blanks; any other line before the first day has no date."""

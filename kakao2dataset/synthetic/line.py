@@ -11,11 +11,12 @@ as a SYSTEM line, no turn of that person: issue #10). Desktop
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from kakao2dataset.model import MessageKind
 from kakao2dataset.synthetic import Conversation, Rendered, SyntheticMessage, renderer
+from kakao2dataset.synthetic.messy import Messy
 
 EN_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 EN_DAYS_LONG = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -90,8 +91,13 @@ def quote(text: str, inner: str) -> str:
     return inner.join(('"' + text.replace('"', '""') + '"').split("\n"))
 
 
-def render_mobile(conversation: Conversation, variant: str) -> Rendered:
+def render_mobile(conversation: Conversation, variant: str, messy: Messy | None = None) -> Rendered:
+    """``messy``: the day line again before a later message of the same day; records in LF and
+    quoted lines in CRLF (``crlf_inside_quotes``)."""
     layout = LAYOUTS[variant]
+    if messy and messy.crlf_inside_quotes:
+        layout = replace(layout, end="\n", inner="\r\n")
+    again = messy.rng("again") if messy else None
     last = conversation.messages[-1].timestamp if conversation.messages else datetime(2024, 1, 1)
     end = layout.end
     out = [layout.title.format(conversation.other) + end,
@@ -99,7 +105,7 @@ def render_mobile(conversation: Conversation, variant: str) -> Rendered:
     expected, day = [], None
     for message in conversation.messages:
         ts = message.timestamp
-        if ts.date() != day:
+        if ts.date() != day or (again and again.random() < messy.repeated_day):  # type: ignore[union-attr]
             out.append((end if day is not None else "") + layout.day(ts) + end)
             day = ts.date()
         text = message.text or PLACEHOLDERS[layout.lang].get(message.kind, "")
@@ -114,12 +120,16 @@ def render_mobile(conversation: Conversation, variant: str) -> Rendered:
     return Rendered(variant, name, "".join(out).encode("utf-8"), expected)
 
 
-def render_desktop(conversation: Conversation) -> Rendered:
-    """L3: ``2024.12.09 Monday`` day lines, ``14:30 Alice text`` records, CRLF, no header."""
+def render_desktop(conversation: Conversation, messy: Messy | None = None) -> Rendered:
+    """L3: ``2024.12.09 Monday`` day lines, ``14:30 Alice text`` records, CRLF, no header.
+    ``messy``: a blank line before later day lines; the day line again within its day."""
     out, expected, day = [], [], None
+    again = messy.rng("again") if messy else None
     for message in conversation.messages:
         ts = message.timestamp
-        if ts.date() != day:
+        if ts.date() != day or (again and again.random() < messy.repeated_day):  # type: ignore[union-attr]
+            if messy and messy.blank_before_day and day is not None:
+                out.append("\r\n")
             out.append(f"{ts:%Y.%m.%d} {EN_DAYS_LONG[ts.weekday()]}\r\n")
             day = ts.date()
         text = message.text or PLACEHOLDERS["desktop"].get(message.kind, "")
@@ -134,5 +144,5 @@ def render_desktop(conversation: Conversation) -> Rendered:
 
 
 for _variant in LAYOUTS:
-    renderer(_variant)(lambda conversation, _v=_variant: render_mobile(conversation, _v))
+    renderer(_variant)(lambda conversation, messy=None, _v=_variant: render_mobile(conversation, _v, messy))
 renderer("L3")(render_desktop)
