@@ -12,7 +12,7 @@ from datetime import datetime
 
 from kakao2dataset.model import Message, MessageKind
 from kakao2dataset.parsers._kakao_mac_grammar import TXT_HEADER, TXT_ROW, is_event, txt_stamp
-from kakao2dataset.parsers.base import Decision, LineAccounting, LineClass
+from kakao2dataset.parsers.base import LineAccounting, LineClass
 from kakao2dataset.reading import RawLine
 
 
@@ -23,8 +23,7 @@ class TxtReader:
     decides. ``last`` is the time of the last row read, for the look-alike rule."""
 
     def __init__(self, source: str, kind_of: Callable[[str], MessageKind], acct: LineAccounting):
-        self.source, self.kind_of, self.mark, self.acct = source, kind_of, acct.mark, acct
-        self.known: set[str] = set()  # users of the rows read so far
+        self.source, self.kind_of, self.mark = source, kind_of, acct.mark
         self.head: RawLine | None = None
         self.stamp: datetime | None = None
         self.user = ""
@@ -54,10 +53,7 @@ class TxtReader:
                 return self._unreadable(line)
             if self.last is None or stamp >= self.last:
                 return self._row(line, stamp, match[2], text[match.end():])
-            if match[2] in self.known and stamp.date() == self.last.date():
-                self.acct.decide(line.number, Decision.TIME_BACK)  # late, same day: a row
-                return self._row(line, stamp, match[2], text[match.end():])
-            # earlier, of another day or an unknown user: a pasted look-alike, text
+            # time going backwards: a pasted look-alike, text of the message being read
         if self.head is not None:
             return self._continue(line, text)
         if text == "":
@@ -71,7 +67,6 @@ class TxtReader:
         self._finish()
         self.head, self.stamp, self.user, self.parts = line, stamp, user, [text]
         self.end, self.last = line.number, stamp
-        self.known.add(user)
 
     def _continue(self, line: RawLine, text: str) -> None:
         if text == "":

@@ -31,6 +31,11 @@ from kakao2dataset.synthetic.conversation import Conversation, SyntheticMessage
 DATED_RECORDS = frozenset({"K4", "K5", "K5'", "K6", "K7", "K7'"})
 
 
+#: The designed (unverified) macOS .txt layout reads a row earlier than the previous one as
+#: pasted text (kakao2dataset/parsers/_kakao_mac_txt.py); no real file says otherwise yet.
+EARLIER_ROW_IS_TEXT = frozenset({"K3t"})
+
+
 @dataclass(frozen=True)
 class Messy:
     """Which inconsistencies to render, as shares of the messages / day lines (0 = none)."""
@@ -51,7 +56,7 @@ class Messy:
         """The conversation with late deliveries and swapped days, as this variant can show."""
         if self.out_of_order_days and variant in DATED_RECORDS:
             conversation = swap_days(conversation, self.out_of_order_days, self.rng("swap"))
-        if self.time_back:
+        if self.time_back and variant not in EARLIER_ROW_IS_TEXT:
             conversation = late_deliveries(conversation, self.time_back, self.rng("late"))
         return conversation
 
