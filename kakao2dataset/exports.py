@@ -15,13 +15,12 @@ from pathlib import Path
 from kakao2dataset.errors import FormatError, UnparsedLinesError
 from kakao2dataset.model import Message
 from kakao2dataset.parsers.base import LineAccounting, LineClass, Parser, Sniff, registered
-from kakao2dataset.reading import Block, RawLine, TextSource, open_sources, split_lines
+from kakao2dataset.reading import RawLine, TextSource, open_sources
 
 HEAD_LINES = 80
 DEFAULT_MAX_UNPARSED_RATIO = 0.001  # above this (and above MIN_UNPARSED) the run fails
 MIN_UNPARSED = 3
 _END = operator.itemgetter(2)  # RawLine.end
-_END_KEYS = ("\r\n", "\n", "\r", "none")  # Block.ends, then a last line without one
 
 
 def sniff_all(head: list[RawLine]) -> list[Sniff]:
@@ -68,7 +67,6 @@ class ParsedSource:
     accounting: LineAccounting = field(default_factory=LineAccounting)
     newlines: Counter = field(default_factory=Counter)
     last_line_end: str = "\n"
-    fast: bool = True  # False: line by line even where the parser reads whole blocks (tests)
 
     @property
     def parser(self) -> type[Parser]:
@@ -78,10 +76,7 @@ class ParsedSource:
         """The file's messages; the line accounting is checked once they are all read. (A
         chain, not a generator: each message then costs no Python frame here.)"""
         parser = self.parser(self.source.name, self.sniff)
-        if self.fast and parser.block_reader:
-            stream = parser.parse_blocks(self._counted_blocks(), self.accounting)
-        else:
-            stream = parser.parse(self._lines(), self.accounting)
+        stream = parser.parse(self._lines(), self.accounting)
         return itertools.chain(stream, self._checked())
 
     def _checked(self) -> Iterator[Message]:
@@ -111,19 +106,6 @@ class ParsedSource:
             if batch:
                 self._count(batch[: len(batch) - operator.length_hint(it)])
 
-    def _counted_blocks(self) -> Iterator[Block]:
-        """The source's blocks for a block reader, counted as they are handed out."""
-        for block in self.source.blocks():
-            text = block.text
-            unended = text[-1:] not in ("\n", "\r")
-            counts = {key: n for key, n in zip(_END_KEYS, (*block.ends, unended), strict=True) if n}
-            if counts.keys() - self.newlines.keys():  # a new kind of line end: in file order
-                counts = Counter(end or "none" for end in map(_END, split_lines(text, block.first)))
-            self.newlines.update(counts)
-            self.accounting.lines_seen += sum(counts.values())
-            self.last_line_end = "" if unended else "\r\n" if text[-2:] == "\r\n" else text[-1]
-            yield block
-
     def _count(self, batch: list[RawLine]) -> None:
         if not batch:
             return
@@ -134,8 +116,13 @@ class ParsedSource:
             self.newlines[key or "none"] += count
 
     def check(self, lenient: bool = False, max_ratio: float = DEFAULT_MAX_UNPARSED_RATIO) -> list[str]:
-        """Raise (or, lenient, return warnings) when lines could not be read."""
-        acct, warnings = self.accounting, []
+        """Raise (or, lenient, return warnings) when lines could not be read. The decisions
+        taken on an inconsistent file (:class:`~kakao2dataset.parsers.base.Decision`) are
+        warnings, never a failure."""
+        acct = self.accounting
+        warnings = [f"{self.source.name}: {info['count']} × {name} (lines "
+                    f"{', '.join(map(str, info['lines'][:5]))}{', …' if info['count'] > 5 else ''})"
+                    for name, info in acct.decisions_dict().items()]
         if acct.unparsed == 0:
             return warnings
         lines = ", ".join(map(str, acct.unparsed_lines[:5]))

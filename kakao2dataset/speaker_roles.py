@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kakao2dataset.errors import K2DError
-from kakao2dataset.parsers._kakao_kinds import SELF_NAMES
+from kakao2dataset.parsers.base import self_names
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,9 @@ def resolve_roles(
 ) -> Roles:
     """Decide persona and user from speaker message counts and the user's flags."""
     aliases = {}
+    exporter_names = self_names()  # 회원님 / you / You: what the parsers declare
     if me is not None and me not in counts:
-        for self_name in SELF_NAMES:
+        for self_name in sorted(exporter_names):
             if self_name in counts:
                 aliases[self_name] = me
     counts = Counter({aliases.get(k, k): v for k, v in counts.items()})
@@ -51,12 +52,13 @@ def resolve_roles(
         )
     if len(counts) < 2:
         raise K2DError(f"need a conversation between two people; speakers found: {_listing(counts) or 'none'}")
-    persona = _persona(counts, persona_speaker, me)
+    persona = _persona(counts, persona_speaker, me, exporter_names)
     user = next(name for name in counts if name != persona)
     return Roles(persona=persona, user=user, aliases=aliases)
 
 
-def _persona(counts: Counter, persona_speaker: str | None, me: str | None) -> str:
+def _persona(counts: Counter, persona_speaker: str | None, me: str | None,
+             exporter_names: frozenset[str]) -> str:
     if persona_speaker is not None:
         if persona_speaker not in counts:
             raise K2DError(f"--persona-speaker {persona_speaker!r} is not a speaker of this chat; speakers: {_listing(counts)}")
@@ -65,7 +67,7 @@ def _persona(counts: Counter, persona_speaker: str | None, me: str | None) -> st
         if me not in counts:
             raise K2DError(f"--me {me!r} is not a speaker of this chat; speakers: {_listing(counts)}")
         return next(name for name in counts if name != me)
-    exporter = [name for name in counts if name in SELF_NAMES]
+    exporter = [name for name in counts if name in exporter_names]
     if exporter:  # the exporting user is known: the persona is the other person
         return next(name for name in counts if name != exporter[0])
     raise K2DError(

@@ -108,3 +108,22 @@ def test_group_chat_is_reported(tmp_path):
     assert result.exit_code == 0
     assert json.loads(result.stdout)["group_chat"] is True
     assert "group chat" in result.output
+
+
+def test_decisions_on_an_inconsistent_file_are_counted_and_listed(tmp_path):
+    from pathlib import Path
+
+    path = Path(__file__).parent / "fixtures" / "exports" / "K4_messy_day_lines_time_back.txt"
+    result = invoke("inspect", path, "--json")
+    assert result.exit_code == 0, result.output  # never a refusal
+    data = json.loads(result.stdout)
+    assert data["decisions"]["day line repeated"] == {"count": 2, "lines": [10, 11]}
+    assert data["decisions"]["time goes back"] == {"count": 2, "lines": [13, 20]}
+    text = invoke("inspect", path)
+    assert "Decided:   2 × day line repeated: lines 10, 11" in text.stdout
+    assert "1 × records without a day line" in text.output  # also a warning line
+
+
+def test_a_consistent_export_has_no_decisions(export):
+    data = json.loads(invoke("inspect", export[0], "--json").stdout)
+    assert data["decisions"] == {}

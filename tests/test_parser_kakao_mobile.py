@@ -82,8 +82,11 @@ def test_golden_export_parses_to_expected_messages(path):
 def test_lookalike_lines_inside_a_message_stay_text():
     _, messages = _parse(EXPORTS / "K4_ko_crlf_system_lookalike_colon_name.txt")
     pasted = next(m for m in messages if m.text.startswith("이거 복붙한 거야"))
-    # an earlier message line, a blank + an older day line + its message, a header line
-    assert pasted.text.count("\n") == 5 and (pasted.first_line, pasted.last_line) == (13, 18)
+    # a record of an earlier day that no day line announces is pasted text
+    assert pasted.text.count("\n") == 1 and (pasted.first_line, pasted.last_line) == (13, 14)
+    # an out-of-order day line with its record is a record: its own date wins (issue #10)
+    late = next(m for m in messages if m.first_line == 17)
+    assert (late.timestamp, late.speaker) == (datetime(2024, 1, 3, 9, 0), "회원님")
     _, messages = _parse(EXPORTS / "K6_ios_ko_crlf_bare_lf_lookalike.txt")
     inside = next(m for m in messages if m.text.startswith("여러 줄"))
     assert "오후 9:00, 김민지" in inside.text  # a *later* stamp, kept by the bare-LF signal
@@ -216,13 +219,15 @@ def test_other_golden_files_are_not_claimed():
 
 # Lines that look like records, day lines and headers of every mobile dialect. Their dates are
 # older than any generated message: a *later* look-alike stamp on the same day cannot be told
-# from a real record in formats without the bare-LF signal (K4, K5, K5', K7'), so the
-# strategy does not generate one.
+# from a real record in formats without the bare-LF signal (K4, K5, K5', K7'), nor can a day
+# line followed by a record of its date (an out-of-order day is read as records, issue #10), so
+# the strategy generates neither: record look-alikes are of 1 March, day lines of 2 March, and
+# no line repeats inside a message (two equal bare stamps are a repeated Android day line).
 LOOKALIKES = [
-    "2015년 3월 1일 오후 1:00, 김민지 : 가짜", "2015년 3월 1일 오후 1:00", "2015년 3월 1일 일요일",
+    "2015년 3월 1일 오후 1:00, 김민지 : 가짜", "2015년 3월 2일 오후 1:00", "2015년 3월 2일 월요일",
     "2015. 3. 1. 오후 1:00, 김민지 : 가짜", "2015. 3. 1. 오후 1:00: 김민지님이 나갔습니다.",
-    "March 1, 2015, 1:00 PM, Alice : fake", "March 1, 2015, 1:00 PM", "1 March 2015, 1:00 PM",
-    "Sunday, March 1, 2015", "Mar 1, 2015 at 13:00, Bob : fake", "Mar 1, 2015, 1:00 PM: x",
+    "March 1, 2015, 1:00 PM, Alice : fake", "March 2, 2015, 1:00 PM", "2 March 2015, 1:00 PM",
+    "Monday, March 2, 2015", "Mar 1, 2015 at 13:00, Bob : fake", "Mar 1, 2015, 1:00 PM: x",
     "저장한 날짜 : 2015년 3월 1일 오후 1:00", "Date Saved : Mar 1, 2015, 1:00 PM",
     "김민지 님과 카카오톡 대화", "Talk_2015.3.1 13:00-1.txt", "[이준호] [오후 3:05] pc 줄",
     "", " ", " : ", "회의 : 2시", "[공지] 내일", "\t탭\t", '"따옴표"', "😂👍 emoji", "2차 : 노래방",
@@ -231,7 +236,17 @@ LOOKALIKES = [
 # NUL bytes binary), no lone surrogates (not encodable).
 _LINE_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00")
 _LINE = st.one_of(st.text(_LINE_CHARS, max_size=12), st.sampled_from(LOOKALIKES))
-_TEXT = st.lists(_LINE, min_size=1, max_size=4).map("\n".join)
+DAY_LOOKALIKES = {"2015년 3월 2일 오후 1:00", "2015년 3월 2일 월요일", "March 2, 2015, 1:00 PM",
+                  "2 March 2015, 1:00 PM", "Monday, March 2, 2015"}
+
+
+def _decidable(lines: list[str]) -> bool:
+    """A day line after a blank line, with a record below, is a day line whatever its date
+    (the layout of a real one, issue #10): a pasted one in that place cannot be told apart."""
+    return not any(line in DAY_LOOKALIKES and lines[i - 1] == "" for i, line in enumerate(lines) if i)
+
+
+_TEXT = st.lists(_LINE, min_size=1, max_size=4, unique=True).filter(_decidable).map("\n".join)
 _SPEAKERS = st.sampled_from([("이준호", "김민지"), ("Kim, Minji", "[Bob] (x)"),
                              ("A b", "민지 : 공주")])
 
@@ -283,3 +298,33 @@ def test_a_first_message_quoting_an_android_title_is_no_header():
     messages = list(parsed.messages())
     assert parsed.sniff.variant == "K6h"
     assert [m.text for m in messages] == [pasted, "응"]
+
+
+# ---------------------------------------------------------------- inconsistent files (issue #10)
+
+@pytest.mark.parametrize("name, repeated", [("K4_messy_day_lines_time_back.txt", [10, 11]),
+                                            ("K6_ios_messy_day_lines_time_back.txt", [9])])
+def test_record_lines_win_over_day_lines_and_every_decision_is_listed(name, repeated):
+    parsed, messages = _parse(EXPORTS / name)
+    decided = parsed.accounting.decisions_dict()
+    assert decided["day line repeated"]["lines"] == repeated
+    assert decided["records without a day line"]["count"] == 1
+    assert decided["time goes back"]["count"] == 2
+    assert decided["day line disagrees with its records"]["count"] == 2
+    assert decided["day line out of order"]["count"] == 1
+    # no record was folded into another message, and no day line stayed as text
+    assert not any("2024년 3월" in m.text or "2024. 3." in m.text
+                   for m in messages if m.text != "" and "복붙" not in m.text)
+    late = next(m for m in messages if m.text == "늦게 도착한 메시지")
+    assert late.timestamp < messages[messages.index(late) - 1].timestamp  # kept where it was
+    wrong_day = next(m for m in messages if m.text == "날짜 줄과 다른 날")
+    assert wrong_day.timestamp == datetime(2024, 3, 10, 8, 0)  # its own date, not the day line's
+    assert parsed.check() and parsed.accounting.unparsed == 0  # warnings, never a refusal
+
+
+def test_a_pasted_record_of_another_day_or_an_unknown_name_stays_text():
+    _, messages = _parse(EXPORTS / "K4_messy_day_lines_time_back.txt")
+    last_but_one = messages[-2]
+    assert last_but_one.text.endswith("2024년 3월 1일 오전 9:00, 박하늘 : 이건 복붙 (다른 날, 날짜 줄 없음)")
+    _, messages = _parse(EXPORTS / "K6h_ko_headerless_me.txt")
+    assert [m.speaker for m in messages] == ["이름", "회원님", "이름"]  # known name, same day: a record

@@ -191,24 +191,24 @@ PIECES = st.sampled_from([
 
 
 @st.composite
-def text_lines(draw, when: datetime, lang: str, trailing_blank: bool) -> str:
-    """Lines of one message. Look-alike message lines are dated 오전 12:xx (the messages
-    themselves are never before 01:00), and look-alike day lines are in the past: a pasted
-    line that is *later* than its neighbours is undecidable in a CRLF-only export (see the
-    parser's rules). Lines in the shape of a system notice are left out for the same reason:
-    the PC export writes system lines without any marker. Outside K1', a message does not end
-    in a blank line: two such messages before day lines look like the 2015 layout to the
-    sniffer."""
+def text_lines(draw, when: datetime, lang: str, trailing_blank: bool, pastes: bool) -> str:
+    """Lines of one message. Look-alike message lines (only where ``pastes``) are of a third
+    name in a 1:1 chat whose two speakers have both spoken: a record-shaped line of a known
+    speaker is a record even when its time goes back (issue #10), so that is the one paste a
+    PC export can show. Look-alike day lines are in the past. Lines in the shape of a system
+    notice are left out: the PC export writes system lines without any marker. Outside K1', a
+    message does not end in a blank line: two such messages before day lines look like the
+    2015 layout to the sniffer."""
     lines = []
     for _ in range(draw(st.integers(1, 4))):
         roll = draw(st.integers(0, 9))
-        if roll == 0:
+        if roll == 0 and pastes:
             fake = when.replace(hour=0, minute=draw(st.integers(0, 59)))
             clock = time_ko(fake) if lang == "ko" else time_en(fake)
-            name = draw(st.sampled_from(SPEAKERS + ("박서준",)))
-            lines.append(f"[{name}] [{clock}] " + "".join(draw(st.lists(PIECES, max_size=3))))
+            lines.append(f"[박서준] [{clock}] " + "".join(draw(st.lists(PIECES, max_size=3))))
+            pastes = False  # once: a name on two lines of the head makes the sniffer say group
         elif roll == 1:
-            past = when - timedelta(days=draw(st.integers(0, 400)))
+            past = when - timedelta(days=draw(st.integers(1, 400)))  # the same day: repeated
             lines.append((day_ko if lang == "ko" else day_en)(past))
         else:
             lines.append("".join(draw(st.lists(PIECES, max_size=5))))
@@ -220,7 +220,7 @@ def text_lines(draw, when: datetime, lang: str, trailing_blank: bool) -> str:
 @st.composite
 def conversations(draw, lang: str, trailing_blank: bool) -> Conversation:
     now = datetime(2015, 1, 1, 1, 0) + timedelta(days=draw(st.integers(0, 3650)))
-    messages = []
+    messages, spoken, pasted = [], set(), False
     for _ in range(draw(st.integers(2, 12))):  # K1h needs two to be recognised
         if draw(st.booleans()):
             now = now.replace(hour=1, minute=0) + timedelta(days=draw(st.integers(1, 40)))
@@ -228,8 +228,13 @@ def conversations(draw, lang: str, trailing_blank: bool) -> Conversation:
         if (now + step).date() == now.date():
             now += step
         kind = draw(st.sampled_from([MessageKind.TEXT] * 5 + [MessageKind.PHOTO]))
-        text = draw(text_lines(now, lang, trailing_blank)) if kind is MessageKind.TEXT else ""
-        messages.append(SyntheticMessage(now, draw(st.sampled_from(SPEAKERS[:2])), text, kind))
+        # one paste line at most: a third name in two messages makes it a group chat
+        pastes = len(spoken) == 2 and not pasted
+        text = draw(text_lines(now, lang, trailing_blank, pastes)) if kind is MessageKind.TEXT else ""
+        pasted = pasted or (pastes and "박서준" in text)
+        speaker = draw(st.sampled_from(SPEAKERS[:2]))
+        spoken.add(speaker)
+        messages.append(SyntheticMessage(now, speaker, text, kind))
     return Conversation(speakers=SPEAKERS[:2], messages=tuple(messages))
 
 
@@ -247,3 +252,16 @@ def test_random_tricky_messages_round_trip(variant, data, tmp_path):
     assert got == [(m.timestamp, m.speaker, m.text) for m in rendered.expected]
     assert parsed.accounting.unparsed == 0
     assert parsed.accounting.counts[LineClass.MESSAGE] == len(messages)
+
+
+def test_inconsistent_pc_file_time_back_blank_before_day_repeated_day_line():
+    parsed, messages = _parse(FIXTURES / "K2_messy_time_back_blank_before_day.txt")
+    late = next(m for m in messages if m.text.startswith("(sent late)"))
+    assert late.speaker == "Dana" and late.first_line == 7  # a record, though its time goes back
+    assert messages[3].text == "yes\n[Quinn] [9:07 AM] pasted from another chat"  # third name
+    assert messages[4].text == "a blank line above the day line is layout\ntwo lines\n"
+    assert parsed.accounting.decisions_dict() == {
+        "time goes back": {"count": 1, "lines": [7]},
+        "day line repeated": {"count": 1, "lines": [16]},
+    }
+    assert parsed.accounting.unparsed == 0

@@ -16,7 +16,10 @@ message counts, the date range, message kinds, and how every line was read.
 \b
 EXPORT is a .txt/.csv export, a .zip from the phone, or a folder of exports.
 The line counts add up to the file's line count; unreadable lines are listed by number and,
-above a small threshold, make the command fail (exit 1) unless --lenient.
+above a small threshold, make the command fail (exit 1) unless --lenient. A file that is not
+consistent (times that go back, day lines missing, repeated, out of order or disagreeing with
+their records) is read by fixed rules, and each rule taken is counted and listed by line
+("Decided:"), never a failure.
 
 \b
 Examples:
@@ -37,7 +40,7 @@ def inspect(export: str, format_: str | None, encoding: str | None, lenient: boo
         wrap = lambda items, p=parsed: with_progress(items, p.source, "Reading", quiet)  # noqa: E731
         summaries.append(summarize(parsed, lenient=lenient, wrap=wrap))
     if as_json:
-        data = [s.to_dict() for s in summaries]
+        data = [_summary_dict(s) for s in summaries]
         click.echo(json.dumps(data if len(data) > 1 else data[0], ensure_ascii=False, indent=2))
     else:
         for summary in summaries:
@@ -47,8 +50,13 @@ def inspect(export: str, format_: str | None, encoding: str | None, lenient: boo
             warn(message)
 
 
+def _summary_dict(summary: SourceSummary) -> dict:
+    """The summary plus the rules taken on an inconsistent file, counted by line number."""
+    return summary.to_dict() | {"decisions": summary.parsed.accounting.decisions_dict()}
+
+
 def _print(summary: SourceSummary) -> None:
-    d = summary.to_dict()
+    d = _summary_dict(summary)
     click.echo(f"File:      {d['file']}")
     notes = f" ({'; '.join(d['detection_notes'])})" if d["detection_notes"] else ""
     click.echo(f"Format:    {d['format']} / variant {d['variant']}{notes}")
@@ -64,4 +72,8 @@ def _print(summary: SourceSummary) -> None:
     click.echo(f"Lines:     {lines['total']} = {parts}")
     if d["unparsed_lines"]:
         click.echo("Unparsed:  lines " + ", ".join(map(str, d["unparsed_lines"])))
+    for name, info in d["decisions"].items():
+        more = ", …" if info["count"] > len(info["lines"]) else ""
+        click.echo(f"Decided:   {info['count']} × {name}: lines "
+                   + ", ".join(map(str, info["lines"])) + more)
     click.echo("")

@@ -40,8 +40,8 @@ from datetime import date, datetime
 import regex
 
 from kakao2dataset.model import MessageKind
-from kakao2dataset.parsers import _kakao_kinds as kinds
 from kakao2dataset.parsers._clock import PM_WORDS, month_number
+from kakao2dataset.parsers._kakao_kinds import EXACT, PATTERNS, PREFIXES
 from kakao2dataset.parsers.base import Sniff
 from kakao2dataset.reading import RawLine
 
@@ -79,17 +79,27 @@ class Dialect:
     note: str = ""
 
 
-# Every mobile dialect's record stamp (filled by ``dialect``): a line that starts with one is
-# never a header, whichever dialect is sniffing (a headerless iOS file whose first message
-# quotes an Android title, ``2023. 12. 31. 오후 11:50, 회원님 : 김민지 님과 카카오톡 대화``).
-_ALL_STAMPS: list[re.Pattern] = []
+EN_DATE = rf"(?P<mo>{MONTH}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})"
+# The record stamp of every mobile dialect, as data (Android: K4, K5, K5'; iOS: K6, K7, K7').
+STAMPS = {
+    "K4": rf"(?P<y>\d{{4}})년 (?P<mo>\d{{1,2}})월 (?P<d>\d{{1,2}})일{KO_TIME}",
+    "K5": rf"(?P<mo>{MONTH}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}}){EN_TIME}",
+    "K5'": rf"(?P<d>\d{{1,2}}) (?P<mo>{MONTH}) (?P<y>\d{{4}}){EN_TIME}",
+    "K6": (r"(?P<y>\d{4})\. (?P<mo>\d{1,2})\. (?P<d>\d{1,2})\. "
+           r"(?:(?P<ap>오전|오후) )?(?P<h>\d{1,2}):(?P<mi>\d{2})"),
+    "K7": EN_DATE + EN_TIME,
+    "K7'": rf"{EN_DATE} at (?P<h>\d{{1,2}}):(?P<mi>\d{{2}})(?:{SP}(?P<ap>AM|PM|am|pm))?",
+}
+# A line that starts with any dialect's stamp is never a header, whichever dialect is sniffing
+# (a headerless iOS file whose first message quotes an Android title,
+# ``2023. 12. 31. 오후 11:50, 회원님 : 김민지 님과 카카오톡 대화``).
+ALL_STAMPS = tuple(re.compile(stamp) for stamp in STAMPS.values())
 
 
 def dialect(variant: str, description: str, stamp: str, *, month_names: bool, day: str = "",
             seps: tuple[str, ...] = (", ",), headerless: str | None = None, note: str = ""):
     """Compile one variant's patterns; its header's save stamp has the messages' format."""
     compiled = re.compile(stamp)
-    _ALL_STAMPS.append(compiled)
     return Dialect(variant, description, compiled,
                    re.compile(rf"(?:저장한 날짜|Date Saved) : {stamp}\s*$"),
                    re.compile(day + "$") if day else None, seps, month_names, headerless, note)
@@ -147,10 +157,10 @@ def _pattern_classifier():
     """The Kakao placeholder table as one exact-text dict, a prefix tuple and one alternation:
     the same answers as :data:`classify_kakao` (exact, then prefixes, then patterns, in
     order) with one regex call per message instead of one per pattern."""
-    exact = dict(kinds.EXACT)
-    prefixes = tuple(kinds.PREFIXES)
+    exact = dict(EXACT)
+    prefixes = tuple(PREFIXES)
     combined = regex.compile("|".join(f"(?P<k{i}>{p.pattern})" for i, (p, _) in
-                                      enumerate(kinds.PATTERNS)))
+                                      enumerate(PATTERNS)))
 
     def classify(text: str) -> MessageKind:
         stripped = text.strip()
@@ -158,9 +168,9 @@ def _pattern_classifier():
         if kind is not None:
             return kind
         if stripped.startswith(prefixes):
-            return next(k for p, k in kinds.PREFIXES.items() if stripped.startswith(p))
+            return next(k for p, k in PREFIXES.items() if stripped.startswith(p))
         m = combined.fullmatch(stripped)
-        return kinds.PATTERNS[int(m.lastgroup[1:])][1] if m else MessageKind.TEXT
+        return PATTERNS[int(m.lastgroup[1:])][1] if m else MessageKind.TEXT
 
     # Chats repeat short texts (ㅋㅋ, 사진, ok) all the time: remember the recent answers.
     return functools.lru_cache(maxsize=4096)(classify)
@@ -196,7 +206,7 @@ def is_header(text: str, d: Dialect) -> bool:
     """A title or save-stamp line (never a record of any mobile dialect, whatever its text
     says)."""
     return (bool(TITLE.fullmatch(text) or HEADER_LINE.match(text)) and not d.stamp.match(text)
-            and not any(stamp.match(text) for stamp in _ALL_STAMPS))
+            and not any(stamp.match(text) for stamp in ALL_STAMPS))
 
 
 def _header_zone(texts: Sequence[str], d: Dialect) -> Sequence[str]:

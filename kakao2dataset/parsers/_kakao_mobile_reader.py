@@ -24,7 +24,7 @@ from kakao2dataset.parsers._kakao_mobile import (
     split_speaker,
     stamp_datetime,
 )
-from kakao2dataset.parsers.base import LineAccounting, LineClass, PendingMessage, Sniff
+from kakao2dataset.parsers.base import Decision, LineAccounting, LineClass, PendingMessage, Sniff
 from kakao2dataset.reading import RawLine
 
 MESSAGE, DAY, CONT = "message", "day", "continuation"
@@ -43,6 +43,7 @@ class Reader:
         self.last: datetime | None = None  # the last record's time
         self.day: date | None = None  # the current day line's date
         self.prev_end = "\r\n"
+        self.after_blank = False  # the line being decided follows a blank line
         self._stamp, self._dt, self._date = "\x00", datetime.min, date.min  # the stamp read last
         self.acct = LineAccounting()
 
@@ -50,54 +51,29 @@ class Reader:
         self.acct = acct
         it = iter(lines)
         cur, blanks = self._skip_header(it), []
-        pending, known, message = self.pending, self.known, LineClass.MESSAGE
+        pending = self.pending
         decide, record, other = self._decide, self._record, self._other
-        fast = 0  # records read on the fast path, marked MESSAGE at the end
-        try:
-            while cur is not None:
-                nxt = next(it, None)
-                text, stamp = cur[1], self._stamp
-                # The common line, inlined: a record of the minute read last (so no regex, no
-                # datetime), ", " after the stamp, no bare-LF glue, one " : " in the body.
-                # (``_stamp`` is a regex-checked stamp once a record has been read.)
-                if (not blanks and self.last is not None and text.startswith(stamp)
-                        and text.startswith(", ", len(stamp))
-                        and not (self.lf_inside and self.prev_end == "\n" and pending.active)
-                        and self._dt >= self.last
-                        and (self.day is None or self._date == self.day)):
-                    body = text[len(stamp) + 2:]
-                    at = body.find(" : ")
-                    if (at >= 0 and body.find(" : ", at + 1) < 0
-                            and not body.endswith(SYSTEM_ENDINGS)):
-                        name = body[:at]
-                        known.add(name)
-                        self.last = self._dt
-                        fast += 1
-                        acct.last_class = message
-                        done = pending.start(self._dt, name, body[at + 3:], cur[0])
-                        self.prev_end, cur = cur[2], nxt
-                        if done is not None:
-                            yield done
-                        continue
-                if text or self._glued():
-                    kind, value, end = decide(cur, nxt)
-                    if blanks:
-                        self._settle(blanks, kind)
-                        blanks = []
-                    if kind is MESSAGE:
-                        if (done := record(cur, value, end)) is not None:  # type: ignore[arg-type]
-                            yield done
-                    else:
-                        other(cur, kind, value)
+        while cur is not None:
+            nxt = next(it, None)
+            text = cur[1]
+            if text or self._glued():
+                self.after_blank = bool(blanks)
+                kind, value, end = decide(cur, nxt)
+                if blanks:
+                    self._settle(blanks, kind)
+                    blanks = []
+                if kind is MESSAGE:
+                    if (done := record(cur, value, end)) is not None:  # type: ignore[arg-type]
+                        yield done
                 else:
-                    blanks.append(cur)
-                self.prev_end, cur = cur[2], nxt
-            for line in blanks:
-                acct.mark(line, LineClass.BLANK)
-            if (done := pending.finish()) is not None:
-                yield done
-        finally:
-            acct.counts[message] += fast
+                    other(cur, kind, value)
+            else:
+                blanks.append(cur)
+            self.prev_end, cur = cur[2], nxt
+        for line in blanks:
+            acct.mark(line, LineClass.BLANK)
+        if (done := pending.finish()) is not None:
+            yield done
 
     def _skip_header(self, it: Iterator[RawLine]) -> RawLine | None:
         for line in it:
@@ -134,35 +110,58 @@ class Reader:
                 return self._android_day(text, nxt)
         if not text.startswith(self.d.seps, end):
             return _CONT
-        ok = (self.last is None or self._dt >= self.last) and (self.day is None or self._date == self.day)
-        return (MESSAGE, self._dt, end) if ok else _CONT
+        last = self.last
+        if last is None or self._dt >= last:
+            return MESSAGE, self._dt, end
+        # The time goes back: a record of a known speaker (or a notice) of the last record's
+        # day or of the day line just read; else (another day, or an unknown name) a paste.
+        if self._date == last.date() or self._date == self.day:
+            body = text[end + 2:]
+            if body.endswith(SYSTEM_ENDINGS) or any(body.startswith(n + " : ") for n in self.known):
+                return MESSAGE, self._dt, end
+        return _CONT
 
     def _new_day(self, day: date) -> bool:
         return (self.day is None or day > self.day) and (self.last is None or day >= self.last.date())
 
+    def _is_record(self, line: RawLine | None) -> bool:
+        """Whether ``line`` starts with a valid stamp and a separator (any date)."""
+        m = self.d.stamp.match(line.text) if line is not None else None
+        return (m is not None and line.text.startswith(self.d.seps, m.end())  # type: ignore[union-attr]
+                and stamp_datetime(m, self.d.month_names) is not None)
+
     def _android_day(self, text: str, nxt: RawLine | None) -> tuple[str, object, int]:
-        """A bare stamp is a day line if its date is new and the next line repeats it."""
-        if self.d.day is not None or not self._new_day(self._date):
+        """A bare stamp is a day line, whatever its date, if the next line repeats it (as a
+        record's prefix, or the same bare line: a repeated day line), or if it follows a blank
+        line (the layout before a day line) and a record follows; with no message open, or at
+        the end of the file, if its date is new."""
+        if self.d.day is not None:
             return _CONT
-        if self.last is not None and self._dt < self.last:
-            return _CONT
-        if nxt is None or not self.pending.active:
+        if nxt is not None and nxt.text.startswith(text) and (
+                len(nxt.text) == len(text) or nxt.text.startswith(self.d.seps, len(text))):
             return DAY, self._date, 0
-        repeated = nxt.text.startswith(text) and nxt.text.startswith(self.d.seps, len(text))
-        return (DAY, self._date, 0) if repeated else _CONT
+        if self.after_blank and self._is_record(nxt):
+            return DAY, self._date, 0
+        if (nxt is None or not self.pending.active) and self._new_day(self._date):
+            return DAY, self._date, 0
+        return _CONT
 
     def _weekday_day(self, text: str, nxt: RawLine | None) -> tuple[str, object, int]:
-        """An iOS weekday line is a day line if the weekday fits, the date is new and the next
-        line is a record of that date."""
+        """An iOS weekday line is a day line if the weekday fits and the next line is a record
+        of that date, whatever the date; with no message open, or at the end of the file, if
+        the date is new."""
         w = self.d.day.match(text) if self.d.day is not None else None
         day = day_date(w, self.d.month_names) if w else None
-        if day is None or not self._new_day(day):
+        if day is None:
             return _CONT
-        if nxt is None or not self.pending.active:
-            return DAY, day, 0
-        m = self.d.stamp.match(nxt.text)
+        m = self.d.stamp.match(nxt.text) if nxt is not None else None
         first = stamp_datetime(m, self.d.month_names) if m else None
-        return (DAY, day, 0) if first is not None and first.date() == day else _CONT
+        if first is not None and (first.date() == day or (
+                self.after_blank and nxt.text.startswith(self.d.seps, m.end()))):  # type: ignore[union-attr]
+            return DAY, day, 0  # of its records' date, or after a blank with a record below
+        if (nxt is None or not self.pending.active) and self._new_day(day):
+            return DAY, day, 0
+        return _CONT
 
     def _settle(self, blanks: list[RawLine], kind: str) -> None:
         """Blank lines before a day line: the last separates; all others are message text."""
@@ -175,6 +174,12 @@ class Reader:
 
     def _other(self, cur: RawLine, kind: str, value: object) -> None:
         if kind is DAY:
+            # the current day: the later of the last day line's and the last record's date
+            current = max((d for d in (self.day, self.last and self.last.date()) if d), default=None)
+            if self.day is not None and value == self.day:
+                self.acct.decide(cur.number, Decision.DAY_REPEATED)
+            elif current is not None and value < current:  # type: ignore[operator]
+                self.acct.decide(cur.number, Decision.DAY_OUT_OF_ORDER)
             self.day = value  # type: ignore[assignment]
             self.acct.mark(cur, LineClass.DATE)
         elif self.pending.active and not (cur.end == "" and PARTIAL.match(cur.text)):
@@ -198,6 +203,13 @@ class Reader:
         if parts is None and comma and cur.end == "" and not notice:
             self.acct.mark(cur, LineClass.UNPARSED)  # a message cut off before " : "
             return None
+        if self.last is not None and dt < self.last:
+            self.acct.decide(cur.number, Decision.TIME_BACK)
+        day = dt.date()
+        if day != self.day and (self.last is None or day != self.last.date()):
+            # a date no day line announced (counted once per date change): its own date wins
+            missing = self.day is None
+            self.acct.decide(cur.number, Decision.NO_DAY_LINE if missing else Decision.DAY_DISAGREES)
         self.last = dt
         if parts is None:
             self.acct.mark(cur, LineClass.SYSTEM)

@@ -48,7 +48,7 @@ DATELESS_DAY = date(1900, 1, 1)
 GROUP_SPEAKERS = 3
 
 
-def _day(match, lang: str) -> date | None:
+def pc_day(match, lang: str) -> date | None:
     """The date of a day-line match, or None when it is not a real calendar day."""
     try:
         month = int(match["mo"]) if lang == "ko" else month_number(match["mo"])
@@ -59,19 +59,19 @@ def _day(match, lang: str) -> date | None:
     return day if names[day.weekday()] == match["wd"] else None
 
 
-def _is_day(text: str, lang: str) -> bool:
+def is_day(text: str, lang: str) -> bool:
     match = LANGS[lang]["day"].match(text)
-    return match is not None and _day(match, lang) is not None
+    return match is not None and pc_day(match, lang) is not None
 
 
 CLOCK = regex.compile(r"(?:(?P<mer>오전|오후) )?(?P<h>\d{1,2}):(?P<mi>\d{2})(?: (?P<mer2>AM|PM))?")
 
 
-def _clock(text: str) -> timedelta | None:
+def clock_delta(text: str) -> timedelta | None:
     """Time of day of a message line's clock text (``오후 2:30``, ``2:30 PM``); None for an
     impossible one (``오후 15:18``).
 
-    >>> _clock("오전 12:05"), _clock("12:05 PM"), _clock("오후 15:18")
+    >>> clock_delta("오전 12:05"), clock_delta("12:05 PM"), clock_delta("오후 15:18")
     (datetime.timedelta(seconds=300), datetime.timedelta(seconds=43500), None)
     """
     match = CLOCK.fullmatch(text)
@@ -83,12 +83,12 @@ def _clock(text: str) -> timedelta | None:
     return timedelta(hours=hour, minutes=minute) if minute < 60 else None
 
 
-def _is_system(text: str, lang: str) -> bool:
+def is_system(text: str, lang: str) -> bool:
     spec = LANGS[lang]
     return text.endswith(spec["system_tail"]) and any(p.match(text) for p in spec["system"])
 
 
-def _title(text: str) -> tuple[str, str] | None:
+def title_of(text: str) -> tuple[str, str] | None:
     for lang, pattern in (("ko", TITLE_KO), ("en", TITLE_EN)):
         if m := pattern.match(text):
             return lang, m["title"]

@@ -11,31 +11,27 @@ from kakao2dataset.parsers._kakao_pc_grammar import (
     DATELESS_DAY,
     LANGS,
     SAVED,
-    _clock,
-    _day,
-    _is_system,
-    _title,
+    clock_delta,
+    is_system,
+    pc_day,
+    title_of,
 )
-from kakao2dataset.parsers.base import LineAccounting, LineClass
+from kakao2dataset.parsers.base import Decision, LineAccounting, LineClass
 from kakao2dataset.reading import RawLine
 
 _MISSING = object()
 
 
-class _PcReader:
-    """The line-by-line state machine, written for speed (it runs once per input line): plain
-    attributes instead of per-line objects, clock texts and kinds memoised. Finished messages
-    go to ``out``; ``run`` yields them as they come.
-
-    ``c_*`` is the current message (confirmed, not yet emitted), ``t_*`` the tentative one
-    (rule 3); ``*_more`` holds their further lines (None while a message has one line).
-    """
+class PcReader:
+    """The line-by-line state machine (it runs once per input line, so plain attributes
+    instead of per-line objects, clock texts and kinds memoised). Finished messages go to
+    ``out``; ``run`` yields them as they come. ``c_*`` is the message being read (not yet
+    emitted); ``c_more`` holds its further lines (None while it has one line)."""
 
     def __init__(self, source: str, options, accounting: LineAccounting):
-        self.source, self.mark, self.counts = source, accounting.mark, accounting.counts
+        self.source, self.mark, self.acct = source, accounting.mark, accounting
         self.lang = options.get("lang", "ko")
         self.day_re, self.msg_re = LANGS[self.lang]["day"], LANGS[self.lang]["message"]
-        self.blank_before_day = bool(options.get("blank_before_day", False))
         # PC export names end in "_group.txt" for group rooms (KakaoTalk_20210108_0846_18_555_group)
         self.group = bool(options.get("group", False)) or source.lower().endswith("_group.txt")
         self.clocks: dict[str, timedelta | None] = {}
@@ -45,11 +41,6 @@ class _PcReader:
         self.c_speaker = self.c_text = ""
         self.c_first = self.c_last = 0
         self.c_more: list[str] | None = None
-        self.t_line: RawLine | None = None
-        self.t_ts: datetime | None = None
-        self.t_speaker = self.t_text = ""
-        self.t_last = 0
-        self.t_more: list[str] | None = None
         self.blanks: list[RawLine] = []
         self.base: datetime | None = None  # midnight of the current day
         self.dateless = False
@@ -65,51 +56,18 @@ class _PcReader:
             if not self._header(line):
                 self._first_line(line)
                 break
-        msg_match, on_other, on_message = self.msg_re.match, self._non_message, self._stamped
-        known, kinds, source = self.known, self.kinds, self.source
-        confirmed = 0  # tentative lines confirmed on the fast path, marked MESSAGE at the end
-        try:
-            for line in lines:
-                text = line[1]
-                if text[:1] != "[" or (match := msg_match(text)) is None:
-                    on_other(line, text)
-                else:
-                    clock, speaker, tent = match[2], match[1], self.t_line
-                    if clock == self.last_clock and not self.dateless:
-                        stamp = self.last_stamp
-                    else:
-                        stamp = self._stamp(clock)
-                    if (stamp is None or tent is None or self.c_ts is None or self.blanks
-                            or speaker not in known or stamp < self.t_ts):
-                        on_message(line, stamp, speaker, text[match.end():])
-                    else:
-                        # The common case: a known speaker, time moving on. The current message
-                        # is done, the tentative one is confirmed, this line is the new
-                        # tentative one (what _message_stamped does, inlined: once per line).
-                        more = self.c_more
-                        done = self.c_text if more is None else "\n".join([self.c_text, *more])
-                        kind = kinds.get(done)
-                        out.append(Message(self.c_ts, self.c_speaker, done,
-                                           kind if kind is not None else self._kind(done),
-                                           source, self.c_first, self.c_last))
-                        confirmed += 1
-                        known.add(self.t_speaker)
-                        self.c_ts, self.c_speaker, self.c_text = self.t_ts, self.t_speaker, self.t_text
-                        self.c_first, self.c_last, self.c_more = tent[0], self.t_last, self.t_more
-                        self.t_line, self.t_ts, self.t_speaker = line, stamp, speaker
-                        self.t_text, self.t_last, self.t_more = text[match.end():], line[0], None
-                        self.last_ts = stamp
-                if out:
-                    yield from out
-                    out.clear()
-            self._flush_blanks(layout=False)
-            self._end_message()
-            yield from out
-        finally:
-            self.counts[LineClass.MESSAGE] += confirmed
+        read = self._line
+        for line in lines:
+            read(line)
+            if out:
+                yield from out
+                out.clear()
+        self._flush_blanks(layout=False)
+        self._end_message()
+        yield from out
 
     def _line(self, line: RawLine) -> None:
-        """One line after the first, by the rules (what ``run``'s loop does for it)."""
+        """One line after the first, by the rules."""
         text = line[1]
         if text[:1] != "[" or (match := self.msg_re.match(text)) is None:
             self._non_message(line, text)
@@ -118,7 +76,7 @@ class _PcReader:
 
     def _header(self, line: RawLine) -> bool:
         text = line.text.lstrip("\ufeff") if line.number == 1 else line.text
-        if line.number <= 2 and (_title(text) or SAVED.match(text)):
+        if line.number <= 2 and (title_of(text) or SAVED.match(text)):
             self.mark(line, LineClass.HEADER)
             return True
         if text == "" and line.number <= 4:
@@ -138,16 +96,18 @@ class _PcReader:
         if text[:3] == "---" and (match := self.day_re.match(text)) is not None:
             if self._day_line(line, match):
                 return
-        elif text and _is_system(text, self.lang):
+        elif text and is_system(text, self.lang):
             return self._system(line)
         self._other(line)
 
     # -- day lines --------------------------------------------------------------------------
     def _day_line(self, line: RawLine, match) -> bool:
-        day = _day(match, self.lang)
-        if day is None or (self.base is not None and day <= self.base.date()):
+        day = pc_day(match, self.lang)
+        if day is None or (self.base is not None and day < self.base.date()):
             return False  # a look-alike (rule 1): handled as an ordinary line
-        self._flush_blanks(layout=self.blank_before_day)
+        if self.base is not None and day == self.base.date() and not self.dateless:
+            self.acct.decide(line.number, Decision.DAY_REPEATED)  # the same day again: layout
+        self._flush_blanks(layout=True)
         self._end_message()
         self.base, self.dateless = datetime(day.year, day.month, day.day), False
         self.last_clock = None  # a new day: the clock cache no longer applies
@@ -159,37 +119,17 @@ class _PcReader:
         self._stamped(line, self._stamp(match[2]), match[1], text[match.end():])
 
     def _stamped(self, line: RawLine, stamp: datetime | None, speaker: str, body: str) -> None:
+        """Rule 2: a record-shaped line is a record, even when its time goes back (counted);
+        only an unknown name in a 1:1 chat makes it pasted text."""
         if stamp is None:  # an impossible clock (오후 15:18): never guess, report
             return self.mark(line, LineClass.UNPARSED)
-        tent = self.t_line
-        if (self.c_ts is not None and speaker in self.known and not self.blanks
-                and stamp >= (self.c_ts if tent is None else self.t_ts)):
-            # The common case, inlined: a known speaker, time moving on: the tentative
-            # message is confirmed and this line becomes the new tentative one.
-            if tent is not None:
-                self._emit()
-                self.mark(tent, LineClass.MESSAGE)
-                self.known.add(self.t_speaker)
-                self.c_ts, self.c_speaker, self.c_text = self.t_ts, self.t_speaker, self.t_text
-                self.c_first, self.c_last, self.c_more = tent.number, self.t_last, self.t_more
-            self.t_line, self.t_ts, self.t_speaker, self.t_text = line, stamp, speaker, body
-            self.t_last, self.t_more, self.last_ts = line.number, None, stamp
-            return None
-        self._message_rules(line, stamp, speaker, body)
-
-    def _message_rules(self, line: RawLine, stamp: datetime, speaker: str, body: str) -> None:
-        if self.c_ts is None:
-            self._flush_blanks(layout=True)
-            return self._start(line, stamp, speaker, body)
-        if self._speaker_ok(speaker):
-            if stamp >= (self.c_ts if self.t_line is None else self.t_ts):
-                if self.t_line is not None:
-                    self._promote()
-                return self._tentative(line, stamp, speaker, body)
-            if self.t_line is not None and stamp >= self.c_ts:
-                self._fold()  # rule 3: the tentative line was a future-dated look-alike
-                return self._tentative(line, stamp, speaker, body)
-        self._other(line)
+        if self.c_ts is not None and speaker not in self.known and not self._speaker_ok(speaker):
+            return self._other(line)
+        if self.last_ts is not None and stamp < self.last_ts:
+            self.acct.decide(line.number, Decision.TIME_BACK)
+        if self.blanks:
+            self._flush_blanks(layout=False)
+        self._start(line, stamp, speaker, body)
 
     def _stamp(self, clock: str) -> datetime | None:
         """The timestamp of a clock text on the current day (the last one is reused: messages
@@ -198,7 +138,7 @@ class _PcReader:
             return self.last_stamp
         delta = self.clocks.get(clock, _MISSING)
         if delta is _MISSING:
-            delta = self.clocks[clock] = _clock(clock)
+            delta = self.clocks[clock] = clock_delta(clock)
         if delta is None:
             return None
         if self.base is None or self.dateless:
@@ -218,42 +158,16 @@ class _PcReader:
 
     def _speaker_ok(self, speaker: str) -> bool:
         """Rule 2: in a 1:1 chat, a third name is a pasted line."""
-        if speaker in self.known or self.group:
-            return True
-        tentative = self.t_line is not None
-        if tentative and speaker == self.t_speaker:
-            return True
-        if len(self.known) + (tentative and self.t_speaker not in self.known) < 2:
+        if speaker in self.known or self.group or len(self.known) < 2:
             return True
         return self._strike(speaker)
 
     def _strike(self, speaker: str) -> bool:
         """A third name met inside two different messages is a speaker after all (a group whose
         first lines showed two people): from then on the chat counts as a group."""
-        where = self.c_first if self.t_line is None else self.t_line.number
-        if self.strikes.setdefault(speaker, where) != where:
+        if self.strikes.setdefault(speaker, self.c_first) != self.c_first:
             self.group = True
         return self.group
-
-    def _tentative(self, line: RawLine, stamp: datetime, speaker: str, body: str) -> None:
-        if self.blanks:
-            self._flush_blanks(layout=False)
-        self.t_line, self.t_ts, self.t_speaker, self.t_text = line, stamp, speaker, body
-        self.t_last, self.t_more, self.last_ts = line.number, None, stamp
-
-    def _fold(self) -> None:
-        self.mark(self.t_line, LineClass.CONTINUATION)
-        more = self.c_more if self.c_more is not None else []
-        more.append(self.t_line.text)
-        more.extend(self.t_more or ())
-        self.c_more, self.c_last, self.last_ts = more, self.t_last, self.c_ts
-        self.t_line = None
-
-    def _promote(self) -> None:
-        line, more, last = self.t_line, self.t_more, self.t_last
-        self.t_line = None
-        self._start(line, self.t_ts, self.t_speaker, self.t_text)
-        self.c_more, self.c_last = more, last
 
     def _start(self, line: RawLine, stamp: datetime, speaker: str, body: str) -> None:
         if self.c_ts is not None:
@@ -279,8 +193,6 @@ class _PcReader:
         return kind
 
     def _end_message(self) -> None:
-        if self.t_line is not None:
-            self._promote()
         if self.c_ts is not None:
             self._emit()
 
@@ -298,7 +210,7 @@ class _PcReader:
     def _other(self, line: RawLine) -> None:
         if self.c_ts is None:
             return self.mark(line, LineClass.BLANK if line.text == "" else LineClass.UNPARSED)
-        if line.text == "" and self.blank_before_day:
+        if line.text == "":
             return self.blanks.append(line)  # layout or text: the next line decides
         if self.blanks:
             self._flush_blanks(layout=False)
@@ -306,17 +218,13 @@ class _PcReader:
 
     def _continue(self, line: RawLine) -> None:
         self.mark(line, LineClass.CONTINUATION)
-        if self.t_line is not None:
-            self.t_more = self.t_more or []
-            self.t_more.append(line.text)
-            self.t_last = line.number
-        else:
-            self.c_more = self.c_more or []
-            self.c_more.append(line.text)
-            self.c_last = line.number
+        self.c_more = self.c_more or []
+        self.c_more.append(line.text)
+        self.c_last = line.number
 
     def _flush_blanks(self, layout: bool) -> None:
-        """Held blank lines: the last is layout before a day line (K1'), the rest are text."""
+        """Held blank lines: the last is layout before a day line (K1' writes one; other
+        layouts may too: issue #10 item 4), the rest are text of the message."""
         if not self.blanks:
             return
         blanks, self.blanks = self.blanks, []

@@ -5,8 +5,8 @@
   (``午前12:03`` → 00:03, as the Japanese convention and :mod:`._clock`);
 * day lines of the mobile exports (``2018/07/10(火)``, ``2015/12/25 Fri``, ``Mon, 11/03/2025``,
   ``Wed, 10/07/2562 BE``) and of desktop "Save chat" (``2017.09.03 Sunday``, ``2021.1.1 金曜日``);
-* placeholder texts → :class:`MessageKind` (research §1.6 / §1.7), and "unsent" notices, which
-  become ``DELETED`` messages of the person named in them.
+* placeholder texts → :class:`MessageKind` (research §1.6 / §1.7), and "unsent" notices (the
+  readers make them system lines).
 """
 
 from __future__ import annotations

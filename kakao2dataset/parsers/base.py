@@ -24,7 +24,7 @@ from typing import ClassVar
 import regex
 
 from kakao2dataset.model import Message, MessageKind
-from kakao2dataset.reading import Block, RawLine, split_lines
+from kakao2dataset.reading import RawLine
 
 UNPARSED_SAMPLE = 20  # line numbers kept for the report
 
@@ -44,20 +44,49 @@ class LineClass(str, enum.Enum):
     __hash__ = str.__hash__
 
 
+class Decision(str, enum.Enum):
+    """A rule applied to a file that is not consistent (issue #10). A parser never refuses a
+    file for these, and never decides them silently: each is counted with its line numbers
+    and shown by ``k2d inspect`` (and as a warning of ``k2d parse``)."""
+
+    TIME_BACK = "time goes back"  # a record kept although its time is before the previous one
+    DAY_DISAGREES = "day line disagrees with its records"  # the record's own date wins
+    DAY_REPEATED = "day line repeated"  # a day line of the current day again
+    DAY_OUT_OF_ORDER = "day line out of order"  # a day line earlier than the current day
+    NO_DAY_LINE = "records without a day line"  # records before any day line (own date used)
+
+    __hash__ = str.__hash__
+
+
 @dataclass
 class LineAccounting:
-    """Counts of each line class; they must add up to the number of lines read."""
+    """Counts of each line class; they must add up to the number of lines read. ``decisions``
+    counts the :class:`Decision` s taken, ``decision_lines`` keeps their first line numbers."""
 
     counts: Counter = field(default_factory=Counter)
     unparsed_lines: list[int] = field(default_factory=list)
     lines_seen: int = 0
     last_class: LineClass | None = None
+    decisions: Counter = field(default_factory=Counter)
+    decision_lines: dict[Decision, list[int]] = field(default_factory=dict)
 
     def mark(self, line: RawLine, cls: LineClass) -> None:
         self.counts[cls] += 1
         self.last_class = cls
         if cls is LineClass.UNPARSED and len(self.unparsed_lines) < UNPARSED_SAMPLE:
             self.unparsed_lines.append(line.number)
+
+    def decide(self, number: int, decision: Decision) -> None:
+        """Record that line ``number`` was read by the inconsistent-file rule ``decision``."""
+        self.decisions[decision] += 1
+        sample = self.decision_lines.setdefault(decision, [])
+        if len(sample) < UNPARSED_SAMPLE:
+            sample.append(number)
+
+    def decisions_dict(self) -> dict[str, dict]:
+        """``{"time goes back": {"count": 2, "lines": [7, 12]}, ...}`` in :class:`Decision` order."""
+        return {d.value: {"count": self.decisions[d], "lines": list(self.decision_lines[d])}
+                for d in Decision if self.decisions[d]}
 
     @property
     def total(self) -> int:
@@ -89,6 +118,9 @@ class Parser(ABC):
     name: ClassVar[str]
     app: ClassVar[str]  # "kakaotalk" | "line"
     description: ClassVar[str]
+    #: What the app calls the exporting user in its files (KakaoTalk mobile: 회원님 / you), so
+    #: ``--me NAME`` can map it; see :func:`self_names`.
+    self_names: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, source: str, sniff: Sniff):
         self.source = source
@@ -103,30 +135,6 @@ class Parser(ABC):
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
         """Yield messages in file order; mark every line once in ``accounting``."""
 
-    #: True where :meth:`parse_blocks` matches whole blocks of text (a fast path for the
-    #: common lines); it must give exactly what :meth:`parse` gives on the same lines.
-    block_reader: ClassVar[bool] = False
-
-    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
-        """Like :meth:`parse`, from blocks of whole lines (see :class:`~kakao2dataset.reading.Block`)."""
-        lines = (line for block in blocks for line in split_lines(block.text, block.first))
-        return self.parse(lines, accounting)
-
-
-def cursor_batches(cursor, read_rows: Callable[[Iterator, list[Message]], None]) -> Iterator[list[Message]]:
-    """The messages of a block reader whose line rules may read past a block (a quoted text,
-    a CSV record): ``cursor`` walks the file's blocks (``advance()`` → False at the end; ``rows``
-    the current block's row iterator) and ``read_rows(rows, out)`` reads rows until they end or
-    the rules moved the cursor on; then the rows of the block it is on now are read. One list
-    of messages per block, so a caller chains them in C."""
-    while cursor.advance():
-        out: list[Message] = []
-        while True:
-            rows = cursor.rows
-            read_rows(rows, out)
-            if cursor.rows is rows:  # this block is done (else the rules read into the next)
-                break
-        yield out
 
 
 _REGISTRY: dict[str, type[Parser]] = {}
@@ -145,6 +153,12 @@ def registered() -> dict[str, type[Parser]]:
 
     parsers.load_all()
     return dict(sorted(_REGISTRY.items()))
+
+
+def self_names() -> frozenset[str]:
+    """Every registered parser's names for the exporting user (asked of the registry, so it
+    does not depend on which parser modules happen to be imported)."""
+    return frozenset(name for cls in registered().values() for name in cls.self_names)
 
 
 class PendingMessage:

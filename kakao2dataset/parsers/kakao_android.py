@@ -21,28 +21,24 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from kakao2dataset.model import Message
+from kakao2dataset.parsers._kakao_kinds import SELF_NAMES
 from kakao2dataset.parsers._kakao_mobile import (
-    EN_TIME,
-    KO_TIME,
-    MONTH,
+    STAMPS,
     dialect,
     sniff_mobile,
 )
-from kakao2dataset.parsers._kakao_mobile_blocks import BlockReader
 from kakao2dataset.parsers._kakao_mobile_reader import Reader
 from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
-from kakao2dataset.reading import Block, RawLine
+from kakao2dataset.reading import RawLine
 
 DIALECTS = {
     d.variant: d
     for d in (
-        dialect("K4", "KakaoTalk Android, Korean UI",
-                rf"(?P<y>\d{{4}})년 (?P<mo>\d{{1,2}})월 (?P<d>\d{{1,2}})일{KO_TIME}",
-                month_names=False),
+        dialect("K4", "KakaoTalk Android, Korean UI", STAMPS["K4"], month_names=False),
         dialect("K5", "KakaoTalk Android, English UI; dates month-first (US): Month D, YYYY",
-                rf"(?P<mo>{MONTH}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}}){EN_TIME}", month_names=True),
+                STAMPS["K5"], month_names=True),
         dialect("K5'", "KakaoTalk Android, English UI; dates day-first: D Month YYYY",
-                rf"(?P<d>\d{{1,2}}) (?P<mo>{MONTH}) (?P<y>\d{{4}}){EN_TIME}", month_names=True),
+                STAMPS["K5'"], month_names=True),
     )
 }
 # Line 1 of an Android export: the room title (never a file name, unlike iOS).
@@ -53,6 +49,7 @@ TITLE = re.compile(r"(?!.*\.txt$)(?:.+ 님과 카카오톡 대화|KakaoTalk Chat
 class KakaoAndroidParser(Parser):
     name = "kakao-android"
     app = "kakaotalk"
+    self_names = SELF_NAMES
     description = "KakaoTalk for Android .txt export (Korean or English UI)"
 
     @classmethod
@@ -62,9 +59,3 @@ class KakaoAndroidParser(Parser):
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
         d = DIALECTS[str(self.sniffed.options.get("dialect", self.sniffed.variant))]
         yield from Reader(d, self.source, self.sniffed).parse(lines, accounting)
-
-    block_reader = True
-
-    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
-        d = DIALECTS[str(self.sniffed.options.get("dialect", self.sniffed.variant))]
-        return BlockReader(d, self.source, self.sniffed).parse_blocks(blocks, accounting)

@@ -22,35 +22,30 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from kakao2dataset.model import Message
+from kakao2dataset.parsers._kakao_kinds import SELF_NAMES
 from kakao2dataset.parsers._kakao_mobile import (
-    EN_TIME,
     MONTH,
-    SP,
+    STAMPS,
     WEEKDAYS_EN,
     dialect,
     sniff_mobile,
 )
-from kakao2dataset.parsers._kakao_mobile_blocks import BlockReader
 from kakao2dataset.parsers._kakao_mobile_reader import Reader
 from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
-from kakao2dataset.reading import Block, RawLine
+from kakao2dataset.reading import RawLine
 
 KO_DAY = r"(?P<y>\d{4})년 (?P<mo>\d{1,2})월 (?P<d>\d{1,2})일 (?P<wd>[월화수목금토일])요일"
 EN_DAY = rf"(?P<wd>{'|'.join(WEEKDAYS_EN)}), (?P<mo>{MONTH}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})"
-EN_DATE = rf"(?P<mo>{MONTH}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}})"
 SEPS = (", ", ": ")
 DIALECTS = {
     d.variant: d
     for d in (
-        dialect("K6", "KakaoTalk iOS, Korean UI",
-                r"(?P<y>\d{4})\. (?P<mo>\d{1,2})\. (?P<d>\d{1,2})\. "
-                r"(?:(?P<ap>오전|오후) )?(?P<h>\d{1,2}):(?P<mi>\d{2})",
+        dialect("K6", "KakaoTalk iOS, Korean UI", STAMPS["K6"],
                 month_names=False, day=KO_DAY, seps=SEPS, headerless="K6h"),
         dialect("K7", "KakaoTalk iOS, English UI, 12-hour clock (Jul 9, 2015, 8:34 PM)",
-                EN_DATE + EN_TIME, month_names=True, day=EN_DAY, seps=SEPS),
+                STAMPS["K7"], month_names=True, day=EN_DAY, seps=SEPS),
         dialect("K7'", "KakaoTalk iOS, English UI, 'at' style (Feb 1, 2026 at 20:35)",
-                rf"{EN_DATE} at (?P<h>\d{{1,2}}):(?P<mi>\d{{2}})(?:{SP}(?P<ap>AM|PM|am|pm))?",
-                month_names=True, day=EN_DAY, seps=SEPS),
+                STAMPS["K7'"], month_names=True, day=EN_DAY, seps=SEPS),
     )
 }
 DIALECTS["K6h"] = DIALECTS["K6"]
@@ -62,6 +57,7 @@ TITLE = re.compile(r".+\.txt|.+ 님과 카카오톡 대화")
 class KakaoIosParser(Parser):
     name = "kakao-ios"
     app = "kakaotalk"
+    self_names = SELF_NAMES
     description = "KakaoTalk for iOS .txt export (Korean or English UI)"
 
     @classmethod
@@ -72,9 +68,3 @@ class KakaoIosParser(Parser):
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
         d = DIALECTS[str(self.sniffed.options.get("dialect", self.sniffed.variant))]
         yield from Reader(d, self.source, self.sniffed).parse(lines, accounting)
-
-    block_reader = True
-
-    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
-        d = DIALECTS[str(self.sniffed.options.get("dialect", self.sniffed.variant))]
-        return BlockReader(d, self.source, self.sniffed).parse_blocks(blocks, accounting)

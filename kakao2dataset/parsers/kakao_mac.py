@@ -60,7 +60,6 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from kakao2dataset.model import Message, MessageKind
 from kakao2dataset.parsers._kakao_kinds import classify_kakao
-from kakao2dataset.parsers._kakao_mac_blocks import MacBlocks
 from kakao2dataset.parsers._kakao_mac_grammar import (
     CSV_HEADER,
     CSV_ROW_START,
@@ -74,7 +73,7 @@ from kakao2dataset.parsers._kakao_mac_grammar import (
 )
 from kakao2dataset.parsers._kakao_mac_txt import TxtReader
 from kakao2dataset.parsers.base import LineAccounting, LineClass, Parser, Sniff, register
-from kakao2dataset.reading import Block, RawLine
+from kakao2dataset.reading import RawLine
 
 __all__ = ["EVENT_TAILS", "KakaoMacParser"]
 
@@ -147,15 +146,6 @@ class KakaoMacParser(Parser):
             message = self._row(row, consumed, accounting)
             if message is not None:
                 yield message
-
-    block_reader = True
-
-    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
-        if self.sniffed.variant != "K3":  # the .txt variants are read line by line
-            return super().parse_blocks(blocks, accounting)
-        self._kinds = {}
-        self._header_seen = False
-        return MacBlocks(self, accounting).messages(blocks)
 
     def _row(self, row: list[str], consumed: deque, acct: LineAccounting) -> Message | None:
         first = consumed[0]

@@ -18,26 +18,23 @@ goes backwards), reported in the sniff notes.
 the shortest text before the first ``] [<valid time>]``.
 
 **Look-alike lines.** The PC export writes CRLF everywhere, so (unlike iOS/LINE) no bare-LF
-signal tells a line inside a message from a new record. Plausibility decides, in this order:
+signal tells a line inside a message from a new record, and a record carries only a time of
+day. The rules (issue #10), in this order:
 
-1. A day line is real only if its date is valid, its weekday matches, and it is later than the
-   current day; otherwise it is text of the message being read.
-2. A message-like line inside a message stays text when its time is earlier than the message
-   it follows, or when its speaker is unknown while two speakers are already known and the
-   chat is not a group (a group: ≥ 3 speakers with ≥ 2 lines each, or a join/invite line, in
-   the first lines; a file name ending in ``_group.txt``; any system line met so far; or a
-   third name met inside two different messages, so a group is not read as text for long).
-3. A message-like line accepted *inside* a message is tentative. If the next message-like line
-   is earlier than it but not earlier than the message before it, the tentative one was a
-   future-dated look-alike (typically yesterday afternoon's line pasted into this morning's
-   message) and folds back into that message as text. A copy of the *previous* message pasted
-   into the tentative one (same minute) looks the same and is read this way too: same-minute
-   bursts are far more common than such quotes.
+1. A day line is real only if its date is valid, its weekday matches, and it is not earlier
+   than the current day; otherwise it is text of the message being read (a record has no date
+   of its own to overrule it). The current day's line again is a repeated day line (counted).
+2. A record-shaped line is a record, **even when its time goes back** (late delivery, a clock
+   change, a hand edit: counted as "time goes back" and listed by ``k2d inspect``). Pasted text
+   needs stronger evidence, and the one a PC export can show is a name that is not a speaker:
+   in a chat that is not a group, once two speakers are known, a third name is text (a group:
+   ≥ 3 speakers with ≥ 2 lines each, or a join/invite line, in the first lines; a file name
+   ending in ``_group.txt``; any system line met so far; or a third name met inside two
+   different messages, so a group is not read as text for long). In doubt, a record.
 
-A look-alike that fits the time order exactly is undecidable and is read as a message.
 System lines carry no time: they get the time of the last message of the same day, else
-midnight. K1' puts a blank line before each day line; that blank is layout, other blank lines
-are text.
+midnight. A blank line right before a day line is layout (K1' writes one before each; other
+layouts sometimes do); other blank lines are text.
 """
 
 from __future__ import annotations
@@ -46,20 +43,19 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from kakao2dataset.model import Message
-from kakao2dataset.parsers._kakao_pc_blocks import _PcBlockReader
 from kakao2dataset.parsers._kakao_pc_grammar import (
     DATELESS_DAY,
     GROUP_SPEAKERS,
     LANGS,
     SAVED,
-    _day,
-    _is_day,
-    _is_system,
-    _title,
+    is_day,
+    is_system,
+    pc_day,
+    title_of,
 )
-from kakao2dataset.parsers._kakao_pc_reader import _PcReader
+from kakao2dataset.parsers._kakao_pc_reader import PcReader
 from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
-from kakao2dataset.reading import Block, RawLine
+from kakao2dataset.reading import RawLine
 
 
 @register
@@ -76,14 +72,8 @@ class KakaoPcParser(Parser):
         return _HeadFacts(texts).claim(cls.name)
 
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
-        return _PcReader(self.source, self.sniffed.options, accounting).run(lines)
+        return PcReader(self.source, self.sniffed.options, accounting).run(lines)
 
-    block_reader = True
-
-    def parse_blocks(
-        self, blocks: Iterable[Block], accounting: LineAccounting
-    ) -> Iterator[Message]:
-        return _PcBlockReader(self.source, self.sniffed.options, accounting).run_blocks(blocks)
 
 
 class _HeadFacts:
@@ -91,7 +81,7 @@ class _HeadFacts:
 
     def __init__(self, texts: list[str]):
         self.texts = texts
-        self.title = next((m for m in map(_title, texts[:2]) if m), None)
+        self.title = next((m for m in map(title_of, texts[:2]) if m), None)
         self.saved = any(SAVED.match(t) for t in texts[:4])
         self.other_saved = not self.saved and any(
             t.startswith(("저장한 날짜", "Date Saved")) for t in texts[:4])
@@ -101,7 +91,7 @@ class _HeadFacts:
         names = Counter(m[1] for t in texts if (m := spec["message"].match(t)))
         self.speakers = {name for name, n in names.items() if n >= 2}  # not a one-off paste
         self.messages = sum(names.values())
-        self.system = any(_is_system(t, self.lang) for t in texts)
+        self.system = any(is_system(t, self.lang) for t in texts)
 
     def _evidence(self, lang: str) -> int:
         spec = LANGS[lang]
@@ -124,7 +114,7 @@ class _HeadFacts:
         if self.title and not self.other_saved and self.days and self.messages:
             return 0.9
         first = next((t for t in self.texts if t), "")
-        starts = _is_day(first, self.lang) or bool(LANGS[self.lang]["message"].match(first))
+        starts = is_day(first, self.lang) or bool(LANGS[self.lang]["message"].match(first))
         if self.title is None and starts and self.messages >= 2:
             return 0.6 + (0.1 if self.days else 0.0)
         return None
@@ -172,7 +162,7 @@ def _rising_days(texts: list[str], lang: str) -> list[int]:
     found, last = [], None
     for index, text in enumerate(texts):
         match = LANGS[lang]["day"].match(text)
-        day = _day(match, lang) if match else None
+        day = pc_day(match, lang) if match else None
         if day and (last is None or day > last):
             found.append(index)
             last = day

@@ -13,17 +13,20 @@ the word sequence that the message lines of one first word share before their te
 (``Alice Kim …`` ×3 → ``Alice Kim``), extended only with 3+ lines that almost all agree. A
 record's speaker is the longest known name its text starts with.
 
-**Multi-line texts are not quoted**, so a line is a record only when its time is valid and not
-earlier than the previous message's, and it starts with a known name or the first word of
-one (a name learned too long), or is an unsend notice, or no message is open. Otherwise it continues the open message, whatever it looks like. A day
-line counts only if its date is after the current day and its weekday fits. Blank lines belong
-to the open message unless they end the file. Undecidable: a pasted line ``HH:MM <known name>
+**Multi-line texts are not quoted**, so a line is a record only when its time is valid, and
+it starts with a known name or the first word of one (a name learned too long), or is an
+unsend notice, or no message is open; a record whose time goes back is one only with a
+learned name (counted as "time goes back", issue #10). Otherwise it continues the open
+message, whatever it looks like. A day line counts only if its date is not before the current
+day (the same day again: counted as repeated) and its weekday fits. Blank lines belong to the
+open message unless they end the file or come right before a day line (the last one is then
+layout). Undecidable: a pasted line ``HH:MM <known name>
 …`` with a time not earlier than the message's is read as a new message; a speaker first seen
 after the learning window, while a message is open, is read as a continuation (1:1 chats have
 learned both names long before).
 
 Unsend notices (``Alice unsent a message``, glued ``Bがメッセージの送信を取り消しました``) are
-``DELETED`` messages of the person named; placeholders ``Photos`` / ``Stickers`` / ``Videos`` /
+system lines (no sender field, no turn of the person named); placeholders ``Photos`` / ``Stickers`` / ``Videos`` /
 ``Audio`` map to kinds.
 """
 
@@ -45,6 +48,7 @@ from kakao2dataset.parsers._line_common import (
     weekday_fits,
 )
 from kakao2dataset.parsers.base import (
+    Decision,
     LineAccounting,
     LineClass,
     Parser,
@@ -52,7 +56,7 @@ from kakao2dataset.parsers.base import (
     Sniff,
     register,
 )
-from kakao2dataset.reading import Block, RawLine
+from kakao2dataset.reading import RawLine
 
 DAY = regex.compile(r"(?P<y>\d{4})\.(?P<mo>\d{1,2})\.(?P<d>\d{1,2}) (?P<w>\S{1,9})")
 RECORD = regex.compile(r"(?P<h>\d{1,2}):(?P<mi>\d{2}) ")
@@ -128,13 +132,6 @@ class LineDesktopParser(Parser):
         reader = _Reader(self.source, accounting, learn_names(line.text for line in first))
         yield from reader.run(chain(first, it))
 
-    block_reader = True
-
-    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
-        from kakao2dataset.parsers._line_desktop_blocks import read_blocks  # imports this module
-
-        return read_blocks(self.source, blocks, accounting)
-
 
 class _Reader:
     def __init__(self, source: str, acct: LineAccounting, names: list[str]):
@@ -175,16 +172,21 @@ class _Reader:
         self.blanks.clear()
 
     def _line(self, line: RawLine, text: str) -> Message | None:
+        day = day_of(text) if text[:1].isdigit() and RECORD.match(text) is None else None
+        if day is not None and (self.day is None or day >= self.day):
+            if self.blanks:  # the last blank before a day line is layout (issue #10 item 4)
+                self.acct.mark(self.blanks.pop(), LineClass.BLANK)
+            self._take_blanks()
+            if day == self.day:
+                self.acct.decide(line.number, Decision.DAY_REPEATED)
+            self.acct.mark(line, LineClass.DATE)
+            self.day = day
+            return self.pending.finish()
         self._take_blanks()
         if self.day is not None and (m := RECORD.match(text)) is not None:
             done = self._record(line, text, m)
             if done is not False:
                 return done
-        day = day_of(text)
-        if day is not None and (self.day is None or day > self.day):
-            self.acct.mark(line, LineClass.DATE)
-            self.day = day
-            return self.pending.finish()
         if self.pending.active:
             self.acct.mark(line, LineClass.CONTINUATION)
             self.pending.add(text, line.number)
@@ -198,15 +200,15 @@ class _Reader:
         if hour > 23 or minute > 59:
             return False
         ts = datetime(self.day.year, self.day.month, self.day.day, hour, minute)
-        if self.pending.active and ts < self.last:
-            return False
+        back = self.pending.active and ts < self.last
         rest = text[m.end():]
-        who = unsent_by(rest)
-        if who is not None:
-            return self._unsent(line, ts, who, rest)
+        if unsent_by(rest) is not None:
+            return self._unsent(line, ts, rest)  # a notice names no sender: in doubt, a record
         name = self._speaker(rest)
-        if name is None:
-            return False
+        if name is None or (back and name not in self.names):
+            return False  # time back and no known name: text of the open message
+        if self.last is not None and ts < self.last:
+            self.acct.decide(line.number, Decision.TIME_BACK)
         self.last = ts
         self.acct.mark(line, LineClass.MESSAGE)
         return self.pending.start(ts, name, rest[len(name) + 1:], line.number)
@@ -222,10 +224,12 @@ class _Reader:
             return None
         return first
 
-    def _unsent(self, line: RawLine, ts: datetime, who: str, text: str) -> Message | None:
+    def _unsent(self, line: RawLine, ts: datetime, text: str) -> Message | None:
+        """An unsend notice is a system line (no sender field; no turn of the one named)."""
+        if self.last is not None and ts < self.last:
+            self.acct.decide(line.number, Decision.TIME_BACK)
         self.last = ts
         self.acct.mark(line, LineClass.SYSTEM)
         done = self.pending.finish()
-        self.pending.start(ts, who, text, line.number, MessageKind.DELETED if who else
-                           MessageKind.SYSTEM)
+        self.pending.start(ts, "", text, line.number, MessageKind.SYSTEM)
         return done

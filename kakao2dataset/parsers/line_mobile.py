@@ -11,12 +11,17 @@
 
 Rules (research §1.6):
 
-* Header lines (title, "saved on") are optional; a line before the first day line that is
+* Header lines (title, "saved on") are optional, and the title may be the bare placeholder
+  ``[LINE]`` and the stamp ``出力日…`` (issue #10); a line before the first day line that is
   neither header nor blank is unparsed (it has no date).
 * A record is ``<time><TAB><sender><TAB><text>``; the text may contain more tabs. An empty
-  sender, or only two fields (the name glued into the text), is a system line. "X unsent a
-  message" notices become ``DELETED`` messages of X; other system lines ``SYSTEM`` with
-  speaker "".
+  sender, or only two fields (the name glued into the text), is a system line (``SYSTEM``,
+  speaker ""), "X unsent a message" notices included: they have no sender field and are no
+  turn of X.
+* **Time going back** (issue #10): a record-shaped line is a record even when its time is
+  earlier than the previous message's, if its sender is a known speaker (counted as "time
+  goes back"); an unknown sender going back is text of the open message. A day line of the
+  current day again is a repeated day line (counted); an earlier one is text.
 * **Quotes.** LINE wraps a *multi-line* text in ``"`` and doubles inner quotes; a single-line
   text is written raw, whatever quotes it has. So a text is read as quoted iff it starts with
   ``"``, the quoting is well-formed (every inner ``"`` doubled; a lone ``"`` only at the end of
@@ -24,7 +29,8 @@ Rules (research §1.6):
   (``"hi" she said`` or ``"`` alone are messages as they stand).
 * Inside a quoted text every line is text — day and record look-alikes included — with one
   guard against a raw single-line text that merely starts with ``"``: a line that does *not*
-  follow a bare LF in a CRLF file (real exports end inner lines in bare LF) ends the
+  follow the *inner* line end (the one that one-line records do not end in: bare LF in a
+  CRLF file as real exports do, CRLF in files whose records end in LF) ends the
   speculation when it is a *plausible* record (its time not earlier than the previous
   message's on the same day) or a day line dated after the current day. The opener is then a
   raw text and the lines are read again as records. A quote still open at end of file is
@@ -38,6 +44,7 @@ Rules (research §1.6):
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 
@@ -54,10 +61,10 @@ from kakao2dataset.parsers._line_common import (
     line_kind,
     make_date,
     scan_quotes,
-    unsent_by,
     weekday_fits,
 )
 from kakao2dataset.parsers.base import (
+    Decision,
     LineAccounting,
     LineClass,
     Parser,
@@ -65,7 +72,7 @@ from kakao2dataset.parsers.base import (
     Sniff,
     register,
 )
-from kakao2dataset.reading import Block, RawLine
+from kakao2dataset.reading import RawLine
 
 RECORD = regex.compile(TIME + r"\t")
 DAY_YMD = regex.compile(
@@ -73,11 +80,12 @@ DAY_YMD = regex.compile(
     r"(?:[(（](?P<w>[^)）]{1,3})[)）]| (?P<w>[A-Za-z]{3}|[^\s\d()（）/]{1,5})|(?P<w>[周星][^\s\d]{1,2}))?"
 )
 DAY_EN = regex.compile(r"(?P<w>[A-Z][a-z]{2}), (?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?P<be> BE)?")
+# "[LINE]" alone is the placeholder title of an export without a chat name (issue #10).
 TITLE = regex.compile(
     r"(?:\[LINE\] ?)?(?:.+とのトーク履歴|.+のトーク履歴|Chat history (?:with|in) .+|.+님과의 대화)"
-    r"|\[LINE\] .+"
+    r"|\[LINE\](?: .+)?"
 )
-SAVED = regex.compile(r"(?P<label>保存日時|Saved on|저장한 날짜)[：:] ?(?P<stamp>.+)")
+SAVED = regex.compile(r"(?P<label>保存日時|出力日時?|Saved on|저장한 날짜)[：:] ?(?P<stamp>.+)")
 MAX_QUOTED = 20_000  # lines one quoted text may span before we stop believing it
 HEADER_ZONE = 4
 
@@ -135,17 +143,24 @@ class LineMobileParser(Parser):
         if any(m.group("mp") for m in records):
             notes.append("12-hour clock; 午前/오전 12:xx read as 00:xx (convention, unverified)")
         crlf = sum(line.end == "\r\n" for line in head) > sum(line.end == "\n" for line in head)
-        return Sniff(cls.name, variant, score, tuple(notes), {"order": order, "crlf": crlf})
+        ends = Counter(line.end for line in head if _one_line_record(line.text))
+        record_end = ends.most_common(1)[0][0] if ends else ("\r\n" if crlf else "\n")
+        if record_end == "\n" and crlf:
+            notes.append("one-line records end in LF, lines inside quotes in CRLF")
+        return Sniff(cls.name, variant, score, tuple(notes),
+                     {"order": order, "crlf": crlf, "record_end": record_end})
 
     def parse(self, lines: Iterable[RawLine], accounting: LineAccounting) -> Iterator[Message]:
         yield from _Reader(self.source, self.sniffed, accounting).run(lines)
 
-    block_reader = True
 
-    def parse_blocks(self, blocks: Iterable[Block], accounting: LineAccounting) -> Iterator[Message]:
-        from kakao2dataset.parsers._line_mobile_blocks import BlockReader  # imports this module
-
-        return BlockReader(self.source, self.sniffed, accounting).parse_blocks(blocks)
+def _one_line_record(text: str) -> bool:
+    """A record whose text is not quoted: it ends in the file's record terminator."""
+    m = RECORD.match(text)
+    if m is None or clock(m) is None:
+        return False
+    sender, tab, body = text[m.end():].partition("\t")
+    return bool(tab and sender) and body[:1] != '"'
 
 
 def _order(ens: list[regex.Match], notes: list[str]) -> str:
@@ -169,11 +184,13 @@ class _Reader:
     def __init__(self, source: str, sniff: Sniff, acct: LineAccounting):
         self.acct = acct
         self.order = str(sniff.options.get("order", "mdy"))
-        self.crlf = bool(sniff.options.get("crlf", True))
+        crlf = bool(sniff.options.get("crlf", True))
+        self.record_end = str(sniff.options.get("record_end", "\r\n" if crlf else "\n"))
         self.pending = PendingMessage(source, line_kind)
         self.day: date | None = None
         self.last: datetime | None = None
         self.orphan = False  # lines after a quote left open at end of file
+        self.known: set[str] = set()  # senders of the records read so far
 
     def _day(self, text: str) -> date | None:
         first = text[:1]
@@ -208,10 +225,12 @@ class _Reader:
             self.acct.mark(line, LineClass.BLANK)
             return ()
         stamp = self._stamp(text)
-        if stamp is not None and not (self.pending.active and stamp[0] < self.last):
+        if stamp is not None and self._is_record(text, stamp):
             return self._record(line, text[stamp[1]:], stamp[0], it)
         day = self._day(text)
-        if day is not None and day > self.day:
+        if day is not None and day >= self.day:
+            if day == self.day:
+                self.acct.decide(line.number, Decision.DAY_REPEATED)
             return self._new_day(line, day)
         if self.pending.active:
             self.acct.mark(line, LineClass.CONTINUATION)
@@ -219,6 +238,14 @@ class _Reader:
         else:
             self.acct.mark(line, LineClass.UNPARSED)
         return ()
+
+    def _is_record(self, text: str, stamp: tuple[datetime, int]) -> bool:
+        """A record-shaped line is a record unless its time goes back while a message is open
+        *and* its sender is not a known speaker (issue #10: in doubt, a record)."""
+        if not self.pending.active or stamp[0] >= self.last:  # type: ignore[operator]
+            return True
+        sender, tab, _ = text[stamp[1]:].partition("\t")
+        return not (tab and sender) or sender in self.known  # a notice names no sender
 
     def _before_first_day(self, line: RawLine) -> tuple[Message, ...]:
         """Title, save stamp and blanks; any other line before the first day has no date."""
@@ -245,8 +272,12 @@ class _Reader:
         return () if done is None else (done,)
 
     def _record(self, line: RawLine, rest: str, ts: datetime, it: Lookahead):
+        if self.last is not None and ts < self.last:
+            self.acct.decide(line.number, Decision.TIME_BACK)
         self.last = ts
         sender, tab, body = rest.partition("\t")
+        if tab and sender:
+            self.known.add(sender)
         if not tab or not sender:
             return self._flush() + (self._notice(line, body if tab else rest, ts),)
         if body[:1] == '"':
@@ -261,11 +292,11 @@ class _Reader:
         return () if done is None else (done,)
 
     def _notice(self, line: RawLine, text: str, ts: datetime) -> Message:
-        """A system line; "X unsent a message" is a DELETED message of X."""
+        """A system line, "X unsent a message" included: it has no sender field, and is no
+        turn of X (issue #10)."""
         self.acct.mark(line, LineClass.SYSTEM)
-        who = unsent_by(text)
-        kind = MessageKind.DELETED if who else MessageKind.SYSTEM
-        return Message(ts, who or "", text, kind, self.pending.source, line.number, line.number)
+        return Message(ts, "", text, MessageKind.SYSTEM, self.pending.source, line.number,
+                       line.number)
 
     def _quoted(self, opener: RawLine, body: str, it: Lookahead) -> tuple[str, int] | None:
         """Read a quoted multi-line text that ``opener`` may start (rules in the module
@@ -273,7 +304,7 @@ class _Reader:
         if scan_quotes(body[1:]) != OPEN:
             return None
         taken: list[RawLine] = []
-        after_lf = self.crlf and opener.end == "\n"
+        after_lf = self._inner_end(opener)
         for line in it:
             taken.append(line)
             if not after_lf and self._ends_false_opening(line.text):
@@ -283,20 +314,26 @@ class _Reader:
                 return self._accept(opener, body, taken)
             if state == BAD or len(taken) >= MAX_QUOTED:
                 break
-            after_lf = self.crlf and line.end == "\n"
+            after_lf = self._inner_end(line)
         else:  # end of file; only blank lines after a one-line text are no open quote
             if any(line.text for line in taken):
                 return self._unclosed(opener, body, taken)
         it.push(taken)
         return None
 
+    def _inner_end(self, line: RawLine) -> bool:
+        """The line ends in the terminator of lines *inside* a text: not the one one-line
+        records end in (bare LF in a CRLF file as a rule; CRLF in files whose records end in
+        LF, issue #10 item 5)."""
+        return line.end not in ("", self.record_end)
+
     def _ends_false_opening(self, text: str) -> bool:
         """A plausible record or a later day line: the opener was a raw one-line text."""
         stamp = self._stamp(text)
-        if stamp is not None and stamp[0] >= self.last:
+        if stamp is not None and stamp[0] >= self.last:  # type: ignore[operator]
             return True
         day = self._day(text)
-        return day is not None and day > self.day
+        return day is not None and day > self.day  # type: ignore[operator]
 
     def _accept(self, opener: RawLine, body: str, taken: list[RawLine]) -> tuple[str, int]:
         self.acct.mark(opener, LineClass.MESSAGE)

@@ -23,6 +23,7 @@ from kakao2dataset.synthetic.conversation import (
     SyntheticMessage,
     generate_conversation,
 )
+from kakao2dataset.synthetic.messy import Messy
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def _load_all() -> None:
     global _LOADED
     if not _LOADED:
         for info in pkgutil.iter_modules(__path__):
-            if info.name not in {"conversation"} and not info.name.startswith("_"):
+            if info.name not in {"conversation", "messy"} and not info.name.startswith("_"):
                 importlib.import_module(f"{__name__}.{info.name}")
         _LOADED = True
 
@@ -70,12 +71,16 @@ def variants() -> list[str]:
     return sorted(_RENDERERS)
 
 
-def render(conversation: Conversation, variant: str) -> Rendered:
+def render(conversation: Conversation, variant: str, messy: Messy | None = None) -> Rendered:
+    """``variant``'s export of ``conversation``; with ``messy``, as inconsistent as real files
+    are (see :mod:`.messy`): ``expected`` is then what the inconsistent-file rules read back."""
     _load_all()
-    return _RENDERERS[variant](conversation)
+    if messy is None:
+        return _RENDERERS[variant](conversation)
+    return _RENDERERS[variant](messy.apply(conversation, variant), messy=messy)
 
 
 __all__ = [
-    "Conversation", "Rendered", "SyntheticMessage", "generate_conversation", "render",
+    "Conversation", "Messy", "Rendered", "SyntheticMessage", "generate_conversation", "render",
     "renderer", "variants",
 ]

@@ -23,9 +23,11 @@ PHRASES = [
 MULTILINE = [
     "첫 줄\n둘째 줄",
     "장보기 목록\n- 우유\n- 계란\n- 빵",
-    # pasted lines quote the past (a date before any generated message, midnight on the clock):
-    # a real paste can't carry a later time, and parsers rely on that to keep it as text
-    "이거 복붙한 거야\n2019년 1월 5일 오후 3:04, 김민지 : 가짜 메시지\n[이준호] [오전 12:00] 이것도 가짜"
+    # pasted lines quote the past (a date before any generated message): a mobile record of an
+    # earlier day that no day line announces is text. A PC line ("[name] [time] text") of a
+    # known speaker is a record even when its time goes back (issue #10), so the PC look-alike
+    # is quoted ("> "), as a paste into a chat usually is
+    "이거 복붙한 거야\n2019년 1월 5일 오후 3:04, 김민지 : 가짜 메시지\n> [이준호] [오전 12:00] 이것도 가짜"
     "\n2019-01-05 00:00:00\t김민지\t탭으로 된 가짜",
     "시간표\n오후 12:30 점심\n오전 12:05 자정 넘어서",
 ]

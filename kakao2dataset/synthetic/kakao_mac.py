@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from kakao2dataset.model import MessageKind
 from kakao2dataset.synthetic import Conversation, Rendered, SyntheticMessage, renderer
+from kakao2dataset.synthetic.messy import Messy
 
 PLACEHOLDERS = {
     MessageKind.PHOTO: "(사진)", MessageKind.EMOTICON: "(이모티콘)",
@@ -50,7 +51,9 @@ def _rows(
 
 
 @renderer("K3")
-def render_mac(conversation: Conversation) -> Rendered:
+def render_mac(conversation: Conversation, messy: Messy | None = None) -> Rendered:
+    """(``messy`` changes nothing here: every row has its own full time; the conversation's
+    late deliveries are applied by :func:`~kakao2dataset.synthetic.render`.)"""
     rows, expected = _rows(conversation, lambda stamp, user, text: f"{stamp},{quote(user)},{quote(text)}")
     data = "\n".join(["Date,User,Message", *rows]) + "\n"
     return Rendered("K3", "KakaoTalk_Chat_synthetic.csv", data.encode("utf-8"), expected)
@@ -64,7 +67,8 @@ def _quoted_tab_row(stamp: str, user: str, text: str) -> str:
     return f"{stamp}\t{quote(user)}\t{quote(text)}"
 
 
-def render_mac_txt(conversation: Conversation, quoted: bool = False) -> Rendered:
+def render_mac_txt(conversation: Conversation, messy: Messy | None = None,
+                   quoted: bool = False) -> Rendered:
     """The .txt: K3t (``quoted=False``) or K3tq."""
     rows, expected = _rows(conversation, _quoted_tab_row if quoted else _tab_row, ordered=True)
     data = "\n".join(["Date\tUser\tMessage", *rows]) + "\n"
@@ -75,4 +79,4 @@ def render_mac_txt(conversation: Conversation, quoted: bool = False) -> Rendered
 
 
 renderer("K3t")(render_mac_txt)
-renderer("K3tq")(lambda conversation: render_mac_txt(conversation, quoted=True))
+renderer("K3tq")(lambda conversation, messy=None: render_mac_txt(conversation, messy, quoted=True))

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from kakao2dataset.model import MessageKind
 from kakao2dataset.synthetic import Conversation, Rendered, SyntheticMessage, renderer
+from kakao2dataset.synthetic.messy import Messy
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -114,16 +115,28 @@ LAYOUTS = {
 FILE_TAGS = {"K5'": "K5p", "K7'": "K7p"}
 
 
-def render_mobile(conversation: Conversation, variant: str) -> Rendered:
-    """One conversation as the app would export it, and the messages parsing must return."""
+def render_mobile(conversation: Conversation, variant: str, messy: Messy | None = None) -> Rendered:
+    """One conversation as the app would export it, and the messages parsing must return.
+    ``messy`` drops and repeats day lines (the records carry their own dates)."""
     layout = LAYOUTS[variant]
     out, expected, day = _header(conversation, layout), [], None
+    drop = messy.rng("drop") if messy else None
+    again = messy.rng("again") if messy else None
     for message in conversation.messages:
         stamp = layout.stamp(message.timestamp)
         if layout.day and message.timestamp.date() != day:
-            out += [layout.end] if day is not None else []
-            out.append(layout.day(message.timestamp) + layout.end)
+            # a day written after a later one keeps its day line: without it, records of an
+            # earlier day are what a paste looks like (and are read as one)
+            # (nor is the first one dropped: the sniffer tells iOS English from Android by it)
+            moved = bool(expected) and day is not None and message.timestamp.date() < day
+            keep = moved or not expected
             day = message.timestamp.date()
+            if keep or not (drop and drop.random() < messy.missing_day):  # type: ignore[union-attr]
+                out += [layout.end] if expected else []
+                out.append(layout.day(message.timestamp) + layout.end)
+        elif layout.day and again and again.random() < messy.repeated_day:  # type: ignore[union-attr]
+            # the day line again (Android: the bare stamp of the record below it)
+            out += [layout.end, layout.day(message.timestamp) + layout.end]
         speaker = layout.me if layout.me and message.speaker == conversation.me else message.speaker
         text = message.text or PLACEHOLDERS[layout.placeholders].get(message.kind, "")
         out.append(f"{stamp}, {speaker} : {layout.inner.join(text.split(chr(10)))}{layout.end}")
@@ -143,4 +156,4 @@ def _header(conversation: Conversation, layout: Layout) -> list[str]:
 
 
 for _variant in LAYOUTS:
-    renderer(_variant)(lambda conversation, _v=_variant: render_mobile(conversation, _v))
+    renderer(_variant)(lambda conversation, messy=None, _v=_variant: render_mobile(conversation, _v, messy))

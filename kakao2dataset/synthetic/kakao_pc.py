@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from kakao2dataset.model import MessageKind
 from kakao2dataset.synthetic import Conversation, Rendered, SyntheticMessage, renderer
+from kakao2dataset.synthetic.messy import Messy
 
 WEEKDAYS_KO = "월화수목금토일"
 PLACEHOLDERS = {
@@ -52,12 +53,16 @@ LAYOUTS = {
 FILE_TAGS = {"K1'": "K1p"}
 
 
-def render_pc(conversation: Conversation, variant: str) -> Rendered:
+def render_pc(conversation: Conversation, variant: str, messy: Messy | None = None) -> Rendered:
+    """``messy``: a blank line before every later day line, the day line again before a later
+    message of the same day (a PC record has no date, so no day line can go missing)."""
     lang, title, saved, blank_before, hyphens = LAYOUTS[variant]
+    blank_before = blank_before or bool(messy and messy.blank_before_day)
+    again = messy.rng("again") if messy else None
     time_of, day_of = (time_ko, day_ko) if lang == "ko" else (time_en, day_en)
     lines, expected, day = _header(conversation, title, saved), [], None
     for message in conversation.messages:
-        if message.timestamp.date() != day:
+        if message.timestamp.date() != day or (again and again.random() < messy.repeated_day):  # type: ignore[union-attr]
             if blank_before and day is not None:
                 lines.append("")
             day = message.timestamp.date()
@@ -79,4 +84,4 @@ def _header(conversation: Conversation, title: str | None, saved: str | None) ->
 
 
 for _variant in LAYOUTS:
-    renderer(_variant)(lambda conversation, _v=_variant: render_pc(conversation, _v))
+    renderer(_variant)(lambda conversation, messy=None, _v=_variant: render_pc(conversation, _v, messy))

@@ -3,18 +3,20 @@
 Mobile writes ``<time><TAB><sender><TAB><text>``; a multi-line text is wrapped in ``"`` with
 inner quotes doubled, a single-line text is written raw (research §1.6). Inner lines end in
 bare LF in a CRLF file (L1, L2', L4), in CRLF (L1', as a hand-made fixture) or everything in
-LF (L2). An unsent message is a system line with an empty sender naming the person. Desktop
+LF (L2). An unsent message is a system line with an empty sender naming the person (read back
+as a SYSTEM line, no turn of that person: issue #10). Desktop
 (L3) has no header, no quoting and separates fields with single spaces (§1.7).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from kakao2dataset.model import MessageKind
 from kakao2dataset.synthetic import Conversation, Rendered, SyntheticMessage, renderer
+from kakao2dataset.synthetic.messy import Messy
 
 EN_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 EN_DAYS_LONG = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -89,8 +91,13 @@ def quote(text: str, inner: str) -> str:
     return inner.join(('"' + text.replace('"', '""') + '"').split("\n"))
 
 
-def render_mobile(conversation: Conversation, variant: str) -> Rendered:
+def render_mobile(conversation: Conversation, variant: str, messy: Messy | None = None) -> Rendered:
+    """``messy``: the day line again before a later message of the same day; records in LF and
+    quoted lines in CRLF (``crlf_inside_quotes``)."""
     layout = LAYOUTS[variant]
+    if messy and messy.crlf_inside_quotes:
+        layout = replace(layout, end="\n", inner="\r\n")
+    again = messy.rng("again") if messy else None
     last = conversation.messages[-1].timestamp if conversation.messages else datetime(2024, 1, 1)
     end = layout.end
     out = [layout.title.format(conversation.other) + end,
@@ -98,38 +105,44 @@ def render_mobile(conversation: Conversation, variant: str) -> Rendered:
     expected, day = [], None
     for message in conversation.messages:
         ts = message.timestamp
-        if ts.date() != day:
+        if ts.date() != day or (again and again.random() < messy.repeated_day):  # type: ignore[union-attr]
             out.append((end if day is not None else "") + layout.day(ts) + end)
             day = ts.date()
         text = message.text or PLACEHOLDERS[layout.lang].get(message.kind, "")
         if message.kind is MessageKind.DELETED and not message.text:
             text = text.format(message.speaker)
             out.append(f"{layout.time(ts)}\t\t{text}{end}")
-        else:
-            out.append(f"{layout.time(ts)}\t{message.speaker}\t{quote(text, layout.inner)}{end}")
+            expected.append(SyntheticMessage(ts, "", text, MessageKind.SYSTEM))  # no turn of X
+            continue
+        out.append(f"{layout.time(ts)}\t{message.speaker}\t{quote(text, layout.inner)}{end}")
         expected.append(SyntheticMessage(ts, message.speaker, text, message.kind))
     name = f"LINE_{FILE_TAGS.get(variant, variant)}.txt"
     return Rendered(variant, name, "".join(out).encode("utf-8"), expected)
 
 
-def render_desktop(conversation: Conversation) -> Rendered:
-    """L3: ``2024.12.09 Monday`` day lines, ``14:30 Alice text`` records, CRLF, no header."""
+def render_desktop(conversation: Conversation, messy: Messy | None = None) -> Rendered:
+    """L3: ``2024.12.09 Monday`` day lines, ``14:30 Alice text`` records, CRLF, no header.
+    ``messy``: a blank line before later day lines; the day line again within its day."""
     out, expected, day = [], [], None
+    again = messy.rng("again") if messy else None
     for message in conversation.messages:
         ts = message.timestamp
-        if ts.date() != day:
+        if ts.date() != day or (again and again.random() < messy.repeated_day):  # type: ignore[union-attr]
+            if messy and messy.blank_before_day and day is not None:
+                out.append("\r\n")
             out.append(f"{ts:%Y.%m.%d} {EN_DAYS_LONG[ts.weekday()]}\r\n")
             day = ts.date()
         text = message.text or PLACEHOLDERS["desktop"].get(message.kind, "")
         if message.kind is MessageKind.DELETED and not message.text:
             text = text.format(message.speaker)
             out.append(f"{hm24(ts)} {text}\r\n")
-        else:
-            out.append(f"{hm24(ts)} {message.speaker} {text.replace(chr(10), chr(13) + chr(10))}\r\n")
+            expected.append(SyntheticMessage(ts, "", text, MessageKind.SYSTEM))  # no turn of X
+            continue
+        out.append(f"{hm24(ts)} {message.speaker} {text.replace(chr(10), chr(13) + chr(10))}\r\n")
         expected.append(SyntheticMessage(ts, message.speaker, text, message.kind))
     return Rendered("L3", "LINE_L3.txt", "".join(out).encode("utf-8"), expected)
 
 
 for _variant in LAYOUTS:
-    renderer(_variant)(lambda conversation, _v=_variant: render_mobile(conversation, _v))
+    renderer(_variant)(lambda conversation, messy=None, _v=_variant: render_mobile(conversation, _v, messy))
 renderer("L3")(render_desktop)
