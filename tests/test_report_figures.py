@@ -62,12 +62,17 @@ def test_figures_carry_every_verdict_key():
     assert figs["rate_ㅋ"] == pytest.approx(2 / 3)
 
 
+def toks(text: str) -> list[str]:
+    """Word tokens stand in for the model's token ids (any hashable items work)."""
+    return text.split()
+
+
 def test_memorization_flags_a_verbatim_copy_and_not_a_paraphrase():
-    train = ["오늘 세시에 전공 수업 끝나고 도서관 갔다가 집에 가".split(),
-             "내일 봐".split()]
-    copy = "응 오늘 세시에 전공 수업 끝나고 도서관 갔다가 집에 가 ㅋㅋ".split()  # shares the whole 9-word turn
-    paraphrase = "오늘 세시에 수업 끝나고 도서관 들렀다 집에 갈래".split()
-    short = "내일 봐".split()  # a real copy, but too short to say anything
+    train = [toks("오늘 세시에 전공 수업 끝나고 도서관 갔다가 집에 가"),
+             toks("내일 봐")]
+    copy = toks("응 오늘 세시에 전공 수업 끝나고 도서관 갔다가 집에 가 ㅋㅋ")  # shares the whole 9-word turn
+    paraphrase = toks("오늘 세시에 수업 끝나고 도서관 들렀다 집에 갈래")
+    short = toks("내일 봐")  # a real copy, but too short to say anything
     index = memorization.SpanIndex(train, min_tokens=8)
     share, copies = memorization.check([copy, paraphrase, short], index)
     assert share == pytest.approx(1 / 3)
