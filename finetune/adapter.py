@@ -171,7 +171,8 @@ few-shot = base with {report['shots']} training turns in the prompt.
 - The adapter is {report['verdict']['summary']}.
 - Perplexity per persona token: {ppl}.
 - Memorization: {mem['adapter']['share']:.1%} of adapter replies reproduce >= {mem['min_tokens']}
-  tokens of a training turn verbatim (few-shot {mem['few-shot']['share']:.1%}).
+  morphemes of a training turn verbatim (few-shot {mem['few-shot']['share']:.1%}, the real
+  replies {mem['real']['share']:.1%}).
 
 | figure | real | adapter | few-shot | closer |
 |---|---:|---:|---:|---|

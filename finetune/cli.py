@@ -269,6 +269,7 @@ def eval_cmd(slug, personas_dir, adapter, shots, max_examples, report_dir, blind
     click.echo(f"adapter: {report['verdict']['summary']}")
     mem = report["memorization"]
     click.echo(f"memorization: {mem['adapter']['share']:.0%} of adapter replies copy >= "
-               f"{mem['min_tokens']} training tokens (few-shot {mem['few-shot']['share']:.0%})")
+               f"{mem['min_tokens']} training morphemes (few-shot {mem['few-shot']['share']:.0%}, "
+               f"real replies {mem['real']['share']:.0%})")
     for what, where in written.items():
         click.echo(f"wrote {what}: {', '.join(where) if isinstance(where, list) else where}")

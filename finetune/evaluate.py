@@ -192,9 +192,9 @@ def persona_report(persona: Persona, adapter_dir: Path, *, shots: int = 3, limit
             "few-shot": style.figures(fewshot, vocab)}
 
     train_texts = list(dict.fromkeys(train_replies + [t for p in train_pairs for _, t in p.context]))
-    encode = lambda text: tokenizer.encode(text, add_special_tokens=False)  # noqa: E731
+    encode = memorization.morphemes
     index = memorization.SpanIndex([encode(t) for t in train_texts], MIN_COPY_TOKENS)
-    mem: dict = {"min_tokens": MIN_COPY_TOKENS, "worst": []}
+    mem: dict = {"min_tokens": MIN_COPY_TOKENS, "unit": "kiwipiepy morphemes", "worst": []}
     for name, replies in (("real", real), ("adapter", adapted), ("few-shot", fewshot)):
         share, copies = memorization.check([encode(r) for r in replies], index)
         mem[name] = {"share": share, "copies": len(copies)}

@@ -101,3 +101,14 @@ def test_wilson_interval_known_values():
     assert lo == 0.0 and hi == pytest.approx(0.2775, abs=1e-4)
     lo, hi = wilson(8, 10)
     assert (lo, hi) == (pytest.approx(0.4902, abs=1e-4), pytest.approx(0.9433, abs=1e-4))
+
+
+def test_memorization_on_morphemes_catches_a_copied_korean_line():
+    train = ["내일 세시에 전공 수업 끝나고 도서관 갈 거야", "응"]
+    index = memorization.SpanIndex([memorization.morphemes(t) for t in train], min_tokens=8)
+    copied = "밥? 내일 세시에 전공 수업 끝나고 도서관 갈 거야 ㅋㅋ"  # the schedule line, verbatim
+    fresh = "좋아 같이 먹자"
+    share, copies = memorization.check([memorization.morphemes(copied),
+                                        memorization.morphemes(fresh)], index)
+    assert share == 0.5 and [c.reply for c in copies] == [0]
+    assert copies[0].tokens >= 8

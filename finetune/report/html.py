@@ -89,7 +89,7 @@ def render(report: dict) -> str:
     plots.append(_endings_chart(style))
     mem = report["memorization"]
     plots.append(bar_chart("memorization",
-                           f"replies copying >= {mem['min_tokens']} training tokens",
+                           f"replies copying >= {mem['min_tokens']} training morphemes",
                            [(name, mem[name]["share"], COLORS[name])
                             for name in ("adapter", "few-shot")]))
     verdict = report["verdict"]
@@ -127,8 +127,10 @@ in the prompt. Seed {report['seed']}.</p>
 <p>The persona's distinctive words (from the training turns): {esc(vocab)}</p>
 <h2>Memorization</h2>
 <p>Adapter: {mem['adapter']['share']:.1%} of replies reproduce a run of at least
-{mem['min_tokens']} tokens of one training turn verbatim; few-shot: {mem['few-shot']['share']:.1%}.
-Worst cases (anonymized text):</p>
+{mem['min_tokens']} morphemes (kiwipiepy) of one training turn verbatim; few-shot:
+{mem['few-shot']['share']:.1%}; the real replies themselves: {mem['real']['share']:.1%} (a person
+repeats their own stock lines; that is the level to compare with). Worst cases (anonymized
+text):</p>
 {_table(["generator", "tokens", "reply", "training turn"], worst, "worst") if worst else "<p>none</p>"}
 <h2>Replies side by side</h2>
 {_table(["context", "real", "adapter", "few-shot"], samples, "samples")}

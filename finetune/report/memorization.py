@@ -3,9 +3,10 @@
 A persona that answers "want to eat together?" with a real line about a class schedule has
 copied its training data — a quality problem (the line is torn from its situation) and a
 privacy one (the line may say something about a real day). The check works on token
-sequences (the model's tokenizer ids in the report, any hashable items in tests): a reply is
-flagged when it shares a run of at least ``min_tokens`` consecutive tokens with one training
-turn.
+sequences: a reply is flagged when it shares a run of at least ``min_tokens`` consecutive
+tokens with one training turn. The report uses kiwipiepy morphemes (:func:`morphemes`), not
+the model's tokenizer: a byte-level BPE splits one Hangul syllable into up to three ids, so
+"8 tokens" would mean three characters on one base and a sentence on another.
 
 >>> index = SpanIndex([[1, 2, 3, 4, 5]], min_tokens=3)
 >>> index.longest([9, 2, 3, 4, 8])
@@ -55,6 +56,13 @@ def _extend(reply: list, start: int, turn: list) -> int:
             k += 1
         best = max(best, k)
     return best
+
+
+def morphemes(text: str) -> list[str]:
+    """The morpheme forms of a text (kiwipiepy), punctuation and ㅋㅋ included."""
+    from finetune.report.style import _kiwi
+
+    return [t.form for t in _kiwi().tokenize(text)]
 
 
 @dataclass(frozen=True)
