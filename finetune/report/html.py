@@ -91,7 +91,7 @@ def render(report: dict) -> str:
     plots.append(bar_chart("memorization",
                            f"replies copying >= {mem['min_tokens']} training morphemes",
                            [(name, mem[name]["share"], COLORS[name])
-                            for name in ("adapter", "few-shot")]))
+                            for name in ("real", "adapter", "few-shot")]))
     verdict = report["verdict"]
     verdict_rows = [[r["label"], _fmt(r["real"]), _fmt(r["adapter"]), _fmt(r["few_shot"]),
                      r["closer"]] for r in verdict["rows"]]
