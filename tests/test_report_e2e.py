@@ -167,9 +167,17 @@ def test_blind_page_round_trip_picks_in_score_out(reported, browser, tmp_path):
         side = item["sides"].index("adapter")
         browser.find_element(By.ID, f"pick-{item['id']}-{side}").click()
     assert browser.find_element(By.ID, "progress").text == "12 of 12 answered"
-    # the picks survive a reload (localStorage)
-    browser.refresh()
-    assert browser.find_element(By.ID, "progress").text == "12 of 12 answered"
+    # the picks survive a reload (localStorage). Chromium commits a page's localStorage to the
+    # browser process asynchronously, so a reload at once on a busy machine can still read the
+    # old state: reload until the picks show up (a page that never stored them fails here).
+    deadline = time.monotonic() + 15
+    while True:
+        browser.refresh()
+        shown = browser.find_element(By.ID, "progress").text
+        if shown == "12 of 12 answered" or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert shown == "12 of 12 answered"
     assert len(browser.find_elements(By.CSS_SELECTOR, "button.pick.chosen")) == 12
     for old in browser.downloads.glob("*"):
         old.unlink()
