@@ -19,7 +19,15 @@ $(STAMP): pyproject.toml constraints-ci.txt
 demo: $(STAMP)
 	$(PY) examples/demo.py
 
+# The report/blind-test tests open the pages in Debian's headless chromium (CI=true fails them
+# when it is missing, a dev machine skips them): install it once if we may.
 test: $(STAMP)
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  apt-get update -q && apt-get install -y -q chromium chromium-driver; \
+	else echo "make test: chromium + chromedriver not found and cannot install them here (needs root" \
+	  "and apt-get): run 'sudo apt-get install -y chromium chromium-driver'; without them the" \
+	  "browser tests of k2d eval --report/--blind skip, or fail when CI=true"; fi
 	$(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)

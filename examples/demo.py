@@ -2,6 +2,7 @@
 
     export ─► k2d inspect ─► k2d parse ─► k2d personas new ─► k2d finetune ─► k2d eval
            ─► two personas answering through ONE PersonaBank (one base in memory) ─► k2d chat
+           ─► k2d eval --report (the persona report + blind-test page)
 
 With no model hub reachable (the default here) it first builds a tiny local GPT-2 base: the
 replies are then a smoke run of the real pipeline, not a real persona. Pass a real base to
@@ -78,6 +79,10 @@ def main() -> None:
 
     bank_demo(personas_dir)
     chat_demo(personas_dir, ["밥 먹었어?", "/persona senpai", "주말에 뭐 해?", "/quit"])
+    print("\n# The persona report (open report.html in a browser). On the tiny offline base this "
+          "is a SMOKE RUN: it shows the report works, not how the persona sounds.", flush=True)
+    k2d("eval", "--persona", "friend", "--personas-dir", personas_dir, "--report",
+        out / "report" / "friend", "--blind", out / "report" / "friend", "--limit", 12)
     print(f"\nDone in {time.perf_counter() - started:.0f} s. Personas, adapters and the shared "
           f"prepared base are in {personas_dir}.")
 

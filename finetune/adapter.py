@@ -170,3 +170,51 @@ def load_for_inference(adapter_dir: Path, adapter_name: str = "default"):
         warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing")
         model = PeftModel.from_pretrained(base, adapter_dir, adapter_name=adapter_name)
     return model.eval(), tokenizer, meta
+
+
+QUALITY_HEADING = "## Quality card (k2d eval --report)"
+
+
+def quality_card(report: dict) -> str:
+    """The persona report summarized for the model card: figures only, never reply text."""
+    ppl = " · ".join(f"{r['setting']} {r['ppl']:.2f}" for r in report["perplexity"]["rows"])
+    mem = report["memorization"]
+
+    def num(v):
+        return "—" if v is None else f"{v:.3f}"
+
+    rows = "\n".join(f"| {r['label']} | {num(r['real'])} | {num(r['adapter'])} "
+                     f"| {num(r['few_shot'])} | {r['closer']} |" for r in report["verdict"]["rows"])
+    return f"""{QUALITY_HEADING}
+
+On {report['contexts']} held-out validation contexts (latest sessions), seed {report['seed']},
+few-shot = base with {report['shots']} training turns in the prompt.
+
+- The adapter is {report['verdict']['summary']}.
+- Perplexity per persona token: {ppl}.
+- Memorization: {mem['adapter']['share']:.1%} of adapter replies reproduce >= {mem['min_tokens']}
+  morphemes of a training turn verbatim (few-shot {mem['few-shot']['share']:.1%}, the real
+  replies {mem['real']['share']:.1%}).
+
+| figure | real | adapter | few-shot | closer |
+|---|---:|---:|---:|---|
+{rows}
+"""
+
+
+def add_quality_card(adapter_dir: Path, report: dict) -> Path:
+    """Put (or replace) the quality card at the end of the adapter's README.md, atomically."""
+    path = Path(adapter_dir) / "README.md"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if QUALITY_HEADING in text:
+        text = text[:text.index(QUALITY_HEADING)]
+    text = text.rstrip("\n") + "\n\n" + quality_card(report)
+    fd, tmp = tempfile.mkstemp(prefix=".README.md.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

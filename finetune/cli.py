@@ -343,7 +343,7 @@ def resume_command(ctx: click.Context) -> str:
 
 
 @click.command("eval")
-@click.option("--persona", "slug", required=True, help="Persona name.")
+@click.option("--persona", "slug", default=None, help="Persona name (not needed with --blind-score).")
 @personas_dir_option
 @click.option("--adapter", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Adapter directory (default: the persona's).")
@@ -351,22 +351,76 @@ def resume_command(ctx: click.Context) -> str:
               help="Training pairs placed in the prompt for the few-shot baseline.")
 @click.option("--max-examples", type=click.IntRange(min=1), default=None,
               help="Evaluate on the first N validation pairs only.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write report.html + report.json (style figures, replies, "
+              "memorization, verdict) into this folder.")
+@click.option("--blind", "blind_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Write blind.html, a blind test a person takes in a browser.")
+@click.option("--blind-score", "picks_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Score a picks file downloaded from the blind-test page.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Report / blind test on the first N validation contexts only.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the sampled replies and the blind test's order.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def eval_cmd(slug, personas_dir, adapter, shots, max_examples, as_json):
+def eval_cmd(slug, personas_dir, adapter, shots, max_examples, report_dir, blind_dir, picks_file,
+             limit, seed, as_json):
     """Validation perplexity: base zero-shot vs base few-shot vs the adapter.
 
+    With --report / --blind: replies generated for the validation contexts, style figures,
+    a memorization check and a blind-test page. --blind-score FILE scores a person's picks.
+
     \b
-    Example:
+    Examples:
       k2d eval --persona friend
+      k2d eval --persona friend --report report/friend --blind report/friend --limit 20
+      k2d eval --blind-score picks.json
     """
+    if picks_file is not None:
+        from finetune.report.blind import format_score, score
+
+        result = score(picks_file)
+        _echo_json(result) if as_json else click.echo(format_score(result))
+        return
+    if slug is None:
+        raise click.UsageError("--persona is required (except with --blind-score)")
     _need_train_extra()
     from finetune.evaluate import evaluate, format_table
     from finetune.personas import load_persona
 
     persona = load_persona(slug, _root(personas_dir))
-    report = evaluate(persona, adapter or persona.adapter_dir, shots=shots,
-                      max_examples=max_examples)
+    adapter = adapter or persona.adapter_dir
+    if report_dir is None and blind_dir is None:
+        report = evaluate(persona, adapter, shots=shots, max_examples=max_examples)
+        _echo_json(report) if as_json else click.echo(format_table(report))
+        return
+    from finetune.evaluate import persona_report, write_report
+
+    report = persona_report(persona, adapter, shots=shots, limit=limit or max_examples,
+                            seed=seed)
+    written = {}
+    if report_dir is not None:
+        written["report"] = [str(p) for p in write_report(report, report_dir)]
+        if not report["smoke_run"]:
+            from finetune.adapter import add_quality_card
+
+            add_quality_card(adapter, report)
+            written["model_card"] = str(Path(adapter) / "README.md")
+    if blind_dir is not None:
+        from finetune.report.blind import write_page
+
+        written["blind"] = str(write_page(report, blind_dir))
     if as_json:
-        _echo_json(report)
-    else:
-        click.echo(format_table(report))
+        _echo_json({"written": written, "verdict": report["verdict"]["summary"],
+                    "perplexity": report["perplexity"]})
+        return
+    click.echo(format_table(report["perplexity"]))
+    if report["smoke_run"]:
+        click.echo("SMOKE RUN: tiny synthetic base; the figures test the pipeline, not a persona.")
+    click.echo(f"adapter: {report['verdict']['summary']}")
+    mem = report["memorization"]
+    click.echo(f"memorization: {mem['adapter']['share']:.0%} of adapter replies copy >= "
+               f"{mem['min_tokens']} training morphemes (few-shot {mem['few-shot']['share']:.0%}, "
+               f"real replies {mem['real']['share']:.0%})")
+    for what, where in written.items():
+        click.echo(f"wrote {what}: {', '.join(where) if isinstance(where, list) else where}")
