@@ -30,6 +30,8 @@ from kakao2dataset.anonymize.names import (
     speaker_variants,
 )
 from kakao2dataset.anonymize.normalize import Normalized, normalize
+from kakao2dataset.anonymize.known import name_key
+from kakao2dataset.anonymize.people import Person, count_words, learn_people, person_forms, person_key
 from kakao2dataset.anonymize.plain import PlainWords
 from kakao2dataset.anonymize.repeats import RepeatCache
 from kakao2dataset.anonymize.secret import find_secret
@@ -75,6 +77,22 @@ _SECRET_GATE = regex.compile("|".join(_SECRET_CUES), regex.IGNORECASE)
 _RULE_CUES = ("씨", "님", "골뱅이", "앳", "(at)", "[at]", "www.", *_SECRET_CUES, *JOB_TITLES)
 
 
+def denied_forms(words: Iterable[str]) -> list[str]:
+    """The deny list with every form of each Korean given name or full name in it: a name
+    given with ``--deny`` goes in all the ways people write it (``김가을`` → 가을, 가을이,
+    가으리, ...). Deny words match anywhere, so a one-syllable given name adds only its forms
+    with 이 / a vocative / a title, never the lone syllable."""
+    out = []
+    for word in words:
+        out.append(word)
+        if regex.fullmatch(r"[가-힣]{2,5}", word):
+            given = name_key(word)
+            forms = person_forms(given, [word] if given != word else [], ordinary=len(given) == 1)
+            out.extend(forms.bare)
+            out.extend(form[:cut] if cut >= 2 else form for form, cut in forms.context.items())
+    return list(dict.fromkeys(out))
+
+
 class Anonymizer:
     """Replace PII in messages; see the package docstring for the API and the choices made."""
 
@@ -92,6 +110,8 @@ class Anonymizer:
         # (start, end, kind, placeholder) in original coordinates (never the values).
         self.trace: list[list[tuple[int, int, str, str]]] | None = None
         self.book = NameBook()
+        self._seeded: set[str] = set()  # given names whose forms are in the book
+        self.learned_words: Counter = Counter()  # Hangul words of the first pass (k2d names)
         self._speaker_of: dict[str, str] = {}
         for display, placeholder in (speakers or {}).items():
             for form in speaker_variants(display, (nicknames or {}).get(display, ())):
@@ -104,19 +124,40 @@ class Anonymizer:
         self._speaker_guard.rebuild()
         self._allow_re = self._words(self.config.allow)
         self._allow = frozenset(self.config.allow)
-        self._deny_re = self._words(self.config.deny)
+        self._denied = denied_forms(self.config.deny)
+        self._deny_re = self._words(self._denied)
         protected = {*self.config.allow, *self._speaker_of}
         self._names = NameFinder(self.book, protected, kiwi=kiwi)
         self._repeats = RepeatCache()
         names_on = self.config.name_detection and "NAME" not in self.config.disabled
         self._plain = PlainWords(
-            triggers=[*self._speaker_of, *self.config.allow, *self.config.deny, *_RULE_CUES],
-            learned=self.book.anchored.order,
-            known=self.book.anchored.find,
+            triggers=[*self._speaker_of, *self.config.allow, *self._denied, *_RULE_CUES],
+            learned=self.book.order,
+            known=self.book.find,
             verdicts=self._names.verdicts if names_on else None,
         )
 
     # ----------------------------------------------------------------- public API
+    def learn(self, texts: Iterable[str]) -> list[Person]:
+        """:meth:`learn_words` on the words of ``texts``."""
+        return self.learn_words(count_words(texts))
+
+    def learn_words(self, words: Counter) -> list[Person]:
+        """First pass over a whole export: learn every third party named in ``texts`` and
+        seed the name book with all their forms (see :mod:`.people`), so the second pass gives
+        each person one ``<NAME_k>`` in every message, before and after the one that named
+        them. ``words``: the Hangul words of every text of the export (:func:`.people.count_words`).
+        Returns the people (for ``k2d names``)."""
+        if not (self.config.name_detection and "NAME" not in self.config.disabled):
+            return []
+        self.learned_words = words
+        people = learn_people(words, self._names.verdicts, self._names.ordinary)
+        for person in people:
+            self._seed(person.key, person.full_names, person.ordinary)
+        self.book.anchored.rebuild()
+        self.book.glued.rebuild()
+        return people
+
     def anonymize_text(self, text: str, context: str = "") -> str:
         """Anonymize one text; ``context`` (the previous message) only supplies cue words."""
         return self._process(text, context)
@@ -152,6 +193,21 @@ class Anonymizer:
         return {"replaced": dict(sorted(self.counts.items())), "leak_guard_flagged": self.flagged}
 
     # ----------------------------------------------------------------- internals
+    def _seed(self, given: str, full_names=(), ordinary: bool | None = None) -> None:
+        """Put every form of the person ``given`` into the name book, once per person."""
+        if given in self._seeded:
+            return
+        self._seeded.add(given)
+        if ordinary is None:
+            ordinary = len(given) == 1 or self._names.ordinary(given)
+        forms = person_forms(given, full_names, ordinary)
+        for form in sorted(forms.bare, key=len, reverse=True):
+            if form not in self._allow:
+                self.book.learn(form, given)
+        for form, cut in forms.context.items():
+            if form[:cut] not in self._allow:
+                self.book.learn(form, given, cut, glued=len(form) >= 4 and cut >= 2)
+
     def _prefetched(self, messages: Iterable[Message]) -> Iterator[Message]:
         """The same messages, each batch of ``PREFETCH`` yielded after the name finder has
         analyzed their words in one call (see :meth:`NameFinder.prefetch`)."""
@@ -243,9 +299,15 @@ class Anonymizer:
             if span.kind == "ALLOW":
                 continue
             if span.kind == "NAME":
-                n = self.book.learn(norm.text[span.start : span.end], span.key)
-                if " " not in span.key:
-                    self.book.learn(span.key, span.key)
+                surface = norm.text[span.start : span.end]
+                if " " in span.key or not regex.fullmatch(r"[가-힣]+", span.key):
+                    n = self.book.learn(surface, span.key)  # 김 대리, English, Japanese
+                else:  # a Korean person: every form of them from now on
+                    given = person_key(span.key)
+                    self._seed(given, [surface] if name_key(surface) == given != surface else ())
+                    if surface not in (given, span.key) and name_key(surface) == given:
+                        self.book.learn(surface, given)  # a full name seen after the seeding
+                    n = self.book.index[given]
                 repl = self.config.placeholders["NAME"].format(n=n)
             else:
                 repl = span.placeholder or self.config.placeholders[span.kind]

@@ -41,6 +41,7 @@ from kakao2dataset.anonymize.lexicon import (
     HONORIFIC_STOP,
     NAME_SYLLABLES,
     NOT_PEOPLE,
+    ORDINARY_GIVEN,
     PLACE_SUFFIXES,
     SLANG,
     SURNAME_TITLE_WORDS,
@@ -88,6 +89,9 @@ def _has_final_consonant(word: str) -> bool:
 
 
 _NOUNISH = ("NNP", "NNG", "NNB", "XPN", "XR")
+# Kiwi's score of a word read alone: common words score above this (가을 -8.9, 지원 -10.1,
+# 나비 -10.3), rare dictionary words that are mostly names below it (은결 -14.6, 은하수 -12.6).
+_COMMON_WORD_SCORE = -12.5
 
 
 def _widen_to_full_name(word: str, tokens, hit: tuple[int, int, str]) -> tuple[int, int, str]:
@@ -145,6 +149,27 @@ class NameFinder:
         self._cache_size = cache_size
         self._gate = CandidateGate(self._person_like)
         self._last_known: tuple[str, int, list[tuple[int, int, str]]] | None = None
+        self._ordinary: dict[str, bool] = {}
+
+    def ordinary(self, given: str) -> bool:
+        """True when ``given`` is also an ordinary word (가을, 바다, 새벽): Kiwi reads it alone as
+        one known, common noun, adverb or adjective stem, or the lexicon says so. Such a name is
+        replaced only in a person's context (see :mod:`.people`)."""
+        verdict = self._ordinary.get(given)
+        if verdict is None:
+            verdict = self._ordinary_from(given, self.kiwi.tokenize(given))
+        return verdict
+
+    def _ordinary_from(self, given: str, tokens) -> bool:
+        verdict = given in ORDINARY_GIVEN or given in ADDRESS_TERMS or (
+            len(tokens) == 1
+            and tokens[0].form == given
+            and tokens[0].tag in ("NNG", "NNB", "NP", "MAG", "VA", "VV", "IC", "XR")
+            and not getattr(tokens[0], "oov", False)
+            and tokens[0].score > _COMMON_WORD_SCORE
+        )
+        self._ordinary[given] = verdict
+        return verdict
 
     @property
     def kiwi(self):
@@ -216,19 +241,23 @@ class NameFinder:
 
     def _known(self, text: str) -> Iterator[Span]:
         hits = self.known_hits(text)
+        cut = self.book.cut
         for start, end, surface in hits:
+            if surface in cut:  # a learned context form: the name, not its particle
+                end = start + cut[surface]
             yield Span(start, end, "NAME", 0.9, key=self.book.surfaces[surface])
 
     def known_hits(self, text: str) -> list[tuple[int, int, str]]:
-        """``book.anchored.find(text)``, remembered for the last text: the leak guard asks the
+        """``book.find(text)``, remembered for the last text: the leak guard asks the
         same question of the output, which for most messages is the input unchanged, and the
         answer stands while the index's ``generation`` is the one it was computed under."""
-        index = self.book.anchored
+        book = self.book
+        generation = book.generation
         last = self._last_known
-        if last is not None and last[1] == index.generation and last[0] == text:
+        if last is not None and last[1] == generation and last[0] == text:
             return last[2]
-        hits = index.find(text)
-        self._last_known = (text, index.generation, hits)
+        hits = book.find(text)
+        self._last_known = (text, generation, hits)
         return hits
 
     def _analyze(self, words: list[str]) -> None:
@@ -236,6 +265,7 @@ class NameFinder:
             return
         if len(self._cache) > self._cache_size:
             self._cache.clear()
+            self._ordinary.clear()
         words = list(dict.fromkeys(words))
         candidates = []
         for word in words:
@@ -244,10 +274,34 @@ class NameFinder:
             else:
                 self._cache[word] = None  # no rule could find a name in it (see .prefilter)
         if candidates:
-            for word, tokens in zip(candidates, self.kiwi.tokenize(candidates), strict=True):
+            analyses = list(self.kiwi.tokenize(candidates))
+            for word, tokens in zip(candidates, analyses, strict=True):
+                if len(word) <= 4 and word not in self._ordinary:
+                    self._ordinary_from(word, tokens)  # free: the word alone was analyzed
+            for word, tokens in zip(candidates, analyses, strict=True):
                 self._cache[word] = self._verdict(word, tokens)
+            # Whether each name found is also an ordinary word: its keys alone, in one call.
+            keys = sorted(
+                {
+                    v[2]
+                    for v in map(self._cache.get, candidates)
+                    if v is not None and v[2] not in self._ordinary and " " not in v[2]
+                }
+            )
+            if keys:
+                for key, tokens in zip(keys, list(self.kiwi.tokenize(keys)), strict=True):
+                    self._ordinary_from(key, tokens)
 
     def _verdict(self, word: str, tokens) -> tuple[int, int, str] | None:
+        half = len(word) // 2
+        if len(word) % 2 == 0 and word[:half] == word[half:]:
+            return None  # a repeated filler (나도나도, 진짜진짜), not surname + name
+        hit = self._hit(word, tokens)
+        if hit is not None and word == hit[2] and self.ordinary(word):
+            return None  # the bare word 가을 / 바다: a person only in context (see .people)
+        return hit
+
+    def _hit(self, word: str, tokens) -> tuple[int, int, str] | None:
         hit = (
             self._full_name(word, tokens)
             or self._token_rules(word, tokens)
@@ -360,6 +414,7 @@ class NameFinder:
     def _person_like(self, form: str) -> bool:
         if (
             form in NOT_PEOPLE
+            or name_key(form) in NOT_PEOPLE
             or form in self.protected
             or form in ADDRESS_TERMS
             or form in DISTRICTS
