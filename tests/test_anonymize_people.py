@@ -32,7 +32,8 @@ def test_every_form_of_a_person_gets_one_placeholder_across_the_export() -> None
         "가으리가 또 웃더라",  # 연음 spelling
         "김가을 어제 왔어",
         "가을아 뭐해",
-        "가을 언니 온대",
+        "가을 씨 온대",
+        "가을언니 온대",
         "가을비 오네 가을 좋다",  # the word, twice: never the person
     ]
     assert _export(texts) == [
@@ -40,7 +41,8 @@ def test_every_form_of_a_person_gets_one_placeholder_across_the_export() -> None
         "<NAME_1>가 또 웃더라",
         "<NAME_1> 어제 왔어",
         "<NAME_1>아 뭐해",
-        "<NAME_1> 언니 온대",
+        "<NAME_1> 씨 온대",
+        "<NAME_1>언니 온대",
         "가을비 오네 가을 좋다",
     ]
 

@@ -31,7 +31,15 @@ from kakao2dataset.anonymize.names import (
 )
 from kakao2dataset.anonymize.normalize import Normalized, normalize
 from kakao2dataset.anonymize.known import name_key
-from kakao2dataset.anonymize.people import Person, count_words, learn_people, person_forms, person_key
+from kakao2dataset.anonymize.lexicon import SURNAMES
+from kakao2dataset.anonymize.people import (
+    TITLE_WORDS,
+    Person,
+    count_words,
+    learn_people,
+    person_forms,
+    person_key,
+)
 from kakao2dataset.anonymize.plain import PlainWords
 from kakao2dataset.anonymize.repeats import RepeatCache
 from kakao2dataset.anonymize.secret import find_secret
@@ -77,20 +85,47 @@ _SECRET_GATE = regex.compile("|".join(_SECRET_CUES), regex.IGNORECASE)
 _RULE_CUES = ("씨", "님", "골뱅이", "앳", "(at)", "[at]", "www.", *_SECRET_CUES, *JOB_TITLES)
 
 
+def _given_names(word: str) -> list[str]:
+    """The given names a denied word may be: ``김가을`` → 가을, ``남궁민수`` → 민수, ``김솔`` → 솔
+    (surname + one syllable) and the word itself."""
+    if not regex.fullmatch(r"[가-힣]{2,5}", word):
+        return []
+    given = {word, name_key(word)}
+    if len(word) == 2 and word[0] in SURNAMES:
+        given.add(word[1])
+    return sorted(given, key=len, reverse=True)
+
+
 def denied_forms(words: Iterable[str]) -> list[str]:
-    """The deny list with every form of each Korean given name or full name in it: a name
-    given with ``--deny`` goes in all the ways people write it (``김가을`` → 가을, 가을이,
-    가으리, ...). Deny words match anywhere, so a one-syllable given name adds only its forms
-    with 이 / a vocative / a title, never the lone syllable."""
+    """The deny list with every form of each Korean name in it, as literal words: a name given
+    with ``--deny`` goes in all the ways people write it (``김가을`` → 가을, 가으리, 가을이, ...).
+    Deny words match anywhere, so one-syllable given names are left to :func:`denied_pattern`."""
     out = []
     for word in words:
         out.append(word)
-        if regex.fullmatch(r"[가-힣]{2,5}", word):
-            given = name_key(word)
-            forms = person_forms(given, [word] if given != word else [], ordinary=len(given) == 1)
+        for given in _given_names(word):
+            if len(given) == 1:
+                continue
+            forms = person_forms(given, [word] if given != word else [])
             out.extend(forms.bare)
-            out.extend(form[:cut] if cut >= 2 else form for form, cut in forms.context.items())
+            out.extend(form[:cut] for form, cut in forms.context.items())
+            out.extend(f"{given} {title}" for title in TITLE_WORDS)
     return list(dict.fromkeys(out))
+
+
+def denied_pattern(words: Iterable[str]) -> regex.Pattern | None:
+    """One pattern for the deny list: its literal forms (:func:`denied_forms`) anywhere, and a
+    one-syllable given name only where a person's context follows (``솔이``, ``솔아``, ``솔 선배``),
+    the name alone replaced and the context kept."""
+    literal = denied_forms(words)
+    single = sorted({g for w in words for g in _given_names(w) if len(g) == 1})
+    parts = [regex.escape(w) for w in sorted(literal, key=len, reverse=True) if w]
+    if single:
+        titles = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
+        parts.append(
+            rf"(?<![가-힣])[{''.join(single)}](?=이|아(?![가-힣])|야(?![가-힣])|\s?(?:{titles}))"
+        )
+    return regex.compile("|".join(parts)) if parts else None
 
 
 class Anonymizer:
@@ -125,7 +160,8 @@ class Anonymizer:
         self._allow_re = self._words(self.config.allow)
         self._allow = frozenset(self.config.allow)
         self._denied = denied_forms(self.config.deny)
-        self._deny_re = self._words(self._denied)
+        self._denied += [g for w in self.config.deny for g in _given_names(w) if len(g) == 1]
+        self._deny_re = denied_pattern(self.config.deny)
         protected = {*self.config.allow, *self._speaker_of}
         self._names = NameFinder(self.book, protected, kiwi=kiwi)
         self._repeats = RepeatCache()
@@ -153,9 +189,8 @@ class Anonymizer:
         self.learned_words = words
         people = learn_people(words, self._names.verdicts, self._names.ordinary)
         for person in people:
-            self._seed(person.key, person.full_names, person.ordinary)
-        self.book.anchored.rebuild()
-        self.book.glued.rebuild()
+            self._seed(person.key, person.full_names, person.ordinary, rebuild=False)
+        self.book.rebuild()
         return people
 
     def anonymize_text(self, text: str, context: str = "") -> str:
@@ -193,8 +228,11 @@ class Anonymizer:
         return {"replaced": dict(sorted(self.counts.items())), "leak_guard_flagged": self.flagged}
 
     # ----------------------------------------------------------------- internals
-    def _seed(self, given: str, full_names=(), ordinary: bool | None = None) -> None:
-        """Put every form of the person ``given`` into the name book, once per person."""
+    def _seed(
+        self, given: str, full_names=(), ordinary: bool | None = None, rebuild: bool = True
+    ) -> None:
+        """Put every form of the person ``given`` into the name book, once per person, and
+        compile them in one go (``rebuild=False``: the caller does, after many people)."""
         if given in self._seeded:
             return
         self._seeded.add(given)
@@ -203,10 +241,12 @@ class Anonymizer:
         forms = person_forms(given, full_names, ordinary)
         for form in sorted(forms.bare, key=len, reverse=True):
             if form not in self._allow:
-                self.book.learn(form, given)
+                self.book.learn(form, given, defer=True)
         for form, cut in forms.context.items():
             if form[:cut] not in self._allow:
-                self.book.learn(form, given, cut, glued=len(form) >= 4 and cut >= 2)
+                self.book.learn(form, given, cut, glued=len(form) >= 4 and cut >= 2, defer=True)
+        if rebuild:
+            self.book.rebuild()
 
     def _prefetched(self, messages: Iterable[Message]) -> Iterator[Message]:
         """The same messages, each batch of ``PREFETCH`` yielded after the name finder has

@@ -129,7 +129,8 @@ class FormIndex:
         # caller may reuse a result for the same text while it is unchanged.
         self.generation = 0
 
-    def add(self, form: str) -> None:
+    def add(self, form: str, defer: bool = False) -> None:
+        """Add ``form``; ``defer``: never rebuild here (the caller adds many, then rebuilds)."""
         form = form.lower() if form.isascii() else form
         if len(form) >= 2 and form not in self.forms:
             self.generation += 1
@@ -142,7 +143,7 @@ class FormIndex:
             else:
                 self._native_first.add(form[0])
                 self._native_heads.add(form[:2])
-            if len(self._pending) > self.batch:
+            if len(self._pending) > self.batch and not defer:
                 self.rebuild()
 
     def rebuild(self) -> None:
@@ -247,7 +248,10 @@ class NameBook:
     def generation(self) -> tuple[int, int]:
         return self.anchored.generation, self.glued.generation
 
-    def learn(self, surface: str, key: str, cut: int | None = None, glued: bool = False) -> int:
+    def learn(
+        self, surface: str, key: str, cut: int | None = None, glued: bool = False,
+        defer: bool = False,
+    ) -> int:
         if key not in self.index:
             self.index[key] = len(self.index) + 1
         surface = surface.lower() if surface.isascii() else surface
@@ -255,9 +259,14 @@ class NameBook:
             self.surfaces[surface] = key
             if cut is not None and cut < len(surface):
                 self.cut[surface] = cut
-            (self.glued if glued else self.anchored).add(surface)
+            (self.glued if glued else self.anchored).add(surface, defer)
             self.order.append(surface)
         return self.index[key]
+
+    def rebuild(self) -> None:
+        for index in (self.anchored, self.glued):
+            if index._pending:  # noqa: SLF001
+                index.rebuild()
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Hits of both indexes, left to right, the longer one where two overlap."""

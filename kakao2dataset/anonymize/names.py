@@ -74,6 +74,7 @@ _HONORIFIC = regex.compile(r"(?<![가-힣])([가-힣]{2,3})(?=\s?(?:씨|님)(?:[
 # 이 that consonant-final given names take before any particle (혜인이가, 서진이는).
 _PERSON_PARTICLE = regex.compile(r"([가-힣]{2,3}?)(이?(?:한테|에게|랑|하고|께))")
 _EUPHONIC = regex.compile(r"([가-힣]{2,3}?)(이(?:가|는|도|를|네|만|처럼|의|랑|야|고|나|라도))")
+_ONLY_AFTER_PEOPLE = frozenset(("이가", "이는", "이를", "이도"))
 _PARTICLE_SYLLABLES = frozenset("이가은는을를도랑야아의만네님씨와과")
 _FULL_NAME = regex.compile(
     rf"([{''.join(sorted(SURNAMES))}][가-힣]{{2}})"
@@ -403,6 +404,8 @@ class NameFinder:
             one_word = (
                 len(inside) == 1 and inside[0].form == stem and not getattr(inside[0], "oov", False)
             )
+            if one_word and pattern is _EUPHONIC and m.group(2) in _ONLY_AFTER_PEOPLE:
+                one_word = False  # 가을이가: a word takes 이 alone, never 이 + 가/는/를/도
             if (
                 not (crosses or one_word)
                 and self._person_like(stem)

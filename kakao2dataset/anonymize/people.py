@@ -12,7 +12,7 @@ its :class:`~.known.NameBook` with them before the second pass, so each person h
 
 A given name that is also an ordinary word (가을, 바다, 새벽; :func:`is_ordinary_word` asks Kiwi)
 gets context forms only: with a particle that follows people (``가을이가``, ``바다한테``), a
-vocative (``가을아``), a title (``가을 씨``, ``바다 언니``). The bare word stays a word, and so do
+vocative (``가을아``), a title (``가을씨``, ``바다언니``; spaced ``가을 씨`` is the finder's). The bare word stays a word, and so do
 longer words it starts (``가을비``). One-syllable given names are always treated that way
 (``훈이가``, ``민님``; never a bare ``민``).
 
@@ -93,9 +93,8 @@ def person_forms(given: str, full_names: Iterable[str] = (), ordinary: bool = Fa
         forms.context[given + "이"] = len(given)
     if len(given) == 1:
         forms.context[given + "이"] = 1  # 솔이, 훈이: a one-syllable name's usual form
-    for title in TITLE_WORDS:
-        forms.context[given + title] = len(given)
-        forms.context[given + " " + title] = len(given)
+    for title in TITLE_WORDS:  # glued only: ``가을 씨`` / ``가을 님`` are the finder's (X 씨 rule);
+        forms.context[given + title] = len(given)  # a spaced form would slow every search
     stem = liaison(given)
     if stem is not None:
         if len(stem) >= 3:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from kakao2dataset.anonymize.config import read_word_list
 from kakao2dataset.cli._common import format_options, quiet_option, warn, with_progress
 from kakao2dataset.pairs import PairSettings
 from kakao2dataset.pipeline import CONSENT_NOTICE, ParseOptions, build_dataset, write_dataset
@@ -33,6 +34,13 @@ Examples:
   k2d parse old.txt new.zip --me 준호 -o data/friend
   k2d parse chat.txt --me 준호 -o - | head
 """
+
+
+def with_word_files(words: tuple[str, ...], path: str | None) -> tuple[str, ...]:
+    """``--allow``/``--deny`` words and those of the matching ``-file`` option, in order."""
+    if path is None:
+        return tuple(words)
+    return tuple(dict.fromkeys([*words, *read_word_list(path)]))
 
 
 def _speakers(value: str | None) -> tuple[str, ...] | None:
@@ -82,7 +90,13 @@ def _nicknames(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--nickname", "nicknames", multiple=True, metavar="NAME=NICK",
               help="Another form of a speaker's name to anonymize (repeatable).")
 @click.option("--allow", multiple=True, metavar="WORD", help="Never anonymize WORD (repeatable).")
-@click.option("--deny", multiple=True, metavar="WORD", help="Always anonymize WORD (repeatable).")
+@click.option("--deny", multiple=True, metavar="WORD",
+              help="Always anonymize WORD (repeatable); a name goes in all its forms.")
+@click.option("--allow-file", type=click.Path(exists=True, dir_okay=False), default=None,
+              metavar="FILE", help="Words never anonymized, one per line (# comments).")
+@click.option("--deny-file", type=click.Path(exists=True, dir_okay=False), default=None,
+              metavar="FILE", help="Your friends' names, one per line (# comments): each is "
+                                   "removed in every form (김가을, 가을이가, 가으리가, 가을아, ...).")
 @click.option("--no-anonymize", is_flag=True,
               help="Keep private data in the output (for your own inspection only; warns).")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON when done.")
@@ -90,8 +104,9 @@ def _nicknames(values: tuple[str, ...]) -> dict[str, list[str]]:
 @quiet_option
 def parse(inputs, output, persona_speaker, me, speakers, format_, encoding, lenient,
           output_format, merge_gap, session_gap, media, max_context_turns, max_context_chars,
-          validation_fraction, min_pairs, nicknames, allow, deny, no_anonymize, as_json,
-          dry_run, quiet) -> None:
+          validation_fraction, min_pairs, nicknames, allow, deny, allow_file, deny_file,
+          no_anonymize, as_json, dry_run, quiet) -> None:
+    allow, deny = with_word_files(allow, allow_file), with_word_files(deny, deny_file)
     options = ParseOptions(
         persona_speaker=persona_speaker, me=me, speakers=_speakers(speakers), format=format_,
         encoding=encoding, lenient=lenient, anonymize=not no_anonymize,
