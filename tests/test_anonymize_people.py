@@ -101,3 +101,28 @@ def test_forms_and_keys() -> None:
     forms = person_forms("가을", ["김가을"], ordinary=True)
     assert "가을" not in forms.bare and forms.context["가을이가"] == 2 and "김가을" in forms.bare
     assert "은하" in person_forms("은하", ordinary=False).bare
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("아름솔이랑 밥 먹음", "<NAME_1>이랑 밥 먹음"),
+        ("은하수한테 말했어", "<NAME_1>한테 말했어"),
+        ("새로미야 일어나", "<NAME_1>야 일어나"),
+        ("고양이랑 놀았어", "고양이랑 놀았어"),
+        ("여동생이랑 갔어", "여동생이랑 갔어"),
+        ("강아지한테 줘", "강아지한테 줘"),
+        ("선생님한테 혼남", "선생님한테 혼남"),
+    ],
+)
+def test_three_syllable_given_names_by_the_name_model_and_kiwi(text, expected) -> None:
+    assert _export([text]) == [expected]
+
+
+def test_the_given_name_model_scores_name_syllables_above_words() -> None:
+    from kakao2dataset.anonymize.given_names import NAME_LIKE, name_like, score
+
+    for name in ("민준", "서진", "하람", "은결", "아름솔", "훈"):
+        assert score(name) >= NAME_LIKE, name
+    for word in ("마라", "찐친", "그냥", "진짜", "괜찮"):
+        assert not name_like(word), word

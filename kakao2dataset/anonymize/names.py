@@ -49,6 +49,7 @@ from kakao2dataset.anonymize.lexicon import (
     TITLES,
     WEAK_PLACE_SUFFIXES,
 )
+from kakao2dataset.anonymize.given_names import three_syllable_stem
 from kakao2dataset.anonymize.prefilter import CandidateGate
 from kakao2dataset.anonymize.spans import Claims, Span
 
@@ -308,6 +309,7 @@ class NameFinder:
             or self._token_rules(word, tokens)
             or self._shape_rules(word, tokens)
             or self._split_pair(word, tokens)
+            or self._three_syllable(word, tokens)
         )
         return _widen_to_full_name(word, tokens, hit) if hit else None
 
@@ -376,6 +378,29 @@ class NameFinder:
                 return None
         stem = m.group(1)
         return (0, 3, name_key(stem)) if self._person_like(stem) else None
+
+    def _three_syllable(self, word: str, tokens) -> tuple[int, int, str] | None:
+        """A three-syllable given name (아름솔이랑, 빛나리한테): the stem is name-like by the
+        given-name model, followed by what follows people, and Kiwi reads it as one word it does
+        not know or seldom sees (not 고양이랑, 여동생이랑)."""
+        stem = three_syllable_stem(word)
+        if stem is None or not self._person_like_word(stem):
+            return None
+        own = [t for t in tokens if t.start == 0 and t.form == stem]
+        if not own:
+            return None
+        tok = own[0]
+        rare = getattr(tok, "oov", False) or tok.score <= _COMMON_WORD_SCORE
+        return (0, 3, stem) if rare and tok.tag in ("NNG", "NNP") else None
+
+    def _person_like_word(self, form: str) -> bool:
+        return not (
+            form in NOT_PEOPLE
+            or form in self.protected
+            or form in ADDRESS_TERMS
+            or form in DISTRICTS
+            or form.endswith(PLACE_SUFFIXES)
+        )
 
     def _split_pair(self, word: str, tokens) -> tuple[int, int, str] | None:
         """A bare two-syllable word Kiwi can only cut into two one-syllable noun pieces
