@@ -59,6 +59,8 @@ def test_a_name_that_is_no_word_is_replaced_bare_and_in_unspaced_lines() -> None
     [
         (["남궁민수 알지", "민수가 그랬어"], ["<NAME_1> 알지", "<NAME_1>가 그랬어"]),
         (["황보혜정 선배가 불렀어", "혜정이가 왔대"], ["<NAME_1> 선배가 불렀어", "<NAME_1>이가 왔대"]),
+        (["제갈영이 왔대", "영이가 그러더라"], ["<NAME_1> 왔대", "<NAME_1>이가 그러더라"]),
+        (["사공이 많으면 배가 산으로"], ["사공이 많으면 배가 산으로"]),
     ],
 )
 def test_two_syllable_surnames_are_part_of_one_person(texts, expected) -> None:

@@ -47,6 +47,7 @@ from kakao2dataset.anonymize.lexicon import (
     SURNAME_TITLE_WORDS,
     SURNAMES,
     TITLES,
+    TWO_SYLLABLE_SURNAMES,
     WEAK_PLACE_SUFFIXES,
 )
 from kakao2dataset.anonymize.given_names import three_syllable_stem
@@ -75,6 +76,11 @@ _HONORIFIC = regex.compile(r"(?<![가-힣])([가-힣]{2,3})(?=\s?(?:씨|님)(?:[
 # 이 that consonant-final given names take before any particle (혜인이가, 서진이는).
 _PERSON_PARTICLE = regex.compile(r"([가-힣]{2,3}?)(이?(?:한테|에게|랑|하고|께))")
 _EUPHONIC = regex.compile(r"([가-힣]{2,3}?)(이(?:가|는|도|를|네|만|처럼|의|랑|야|고|나|라도))")
+# What may follow a full name in one word: nothing, a particle, a euphonic 이 + particle, a title.
+_AFTER_NAME = frozenset(
+    ("", "이", "이가", "이는", "이랑", "이한테", "이도", "가", "는", "랑", "한테", "에게", "도", "를", "을",
+     "은", "과", "와", "의", "씨", "님", "아", "야", "하고", "이하고", "이네", "네")
+)  # fmt: skip
 _ONLY_AFTER_PEOPLE = frozenset(("이가", "이는", "이를", "이도"))
 _PARTICLE_SYLLABLES = frozenset("이가은는을를도랑야아의만네님씨와과")
 _FULL_NAME = regex.compile(
@@ -310,6 +316,7 @@ class NameFinder:
             or self._shape_rules(word, tokens)
             or self._split_pair(word, tokens)
             or self._three_syllable(word, tokens)
+            or self._double_surname(word)
         )
         return _widen_to_full_name(word, tokens, hit) if hit else None
 
@@ -392,6 +399,21 @@ class NameFinder:
         tok = own[0]
         rare = getattr(tok, "oov", False) or tok.score <= _COMMON_WORD_SCORE
         return (0, 3, stem) if rare and tok.tag in ("NNG", "NNP") else None
+
+    def _double_surname(self, word: str) -> tuple[int, int, str] | None:
+        """Two-syllable surname + a given name of one or two syllables + a particle, 4+
+        syllables in all (제갈영이 왔대, 남궁민수한테): one person, never the surname replaced and
+        the given name left. Shorter words are left to the rules above (선우가 is 선우 + 가)."""
+        if len(word) < 4 or word[:2] not in TWO_SYLLABLE_SURNAMES:
+            return None
+        for size in (2, 1):
+            given, rest = word[2 : 2 + size], word[2 + size :]
+            if not given or not all(c in NAME_SYLLABLES for c in given):
+                continue
+            if rest in _AFTER_NAME and (size == 2 or rest):  # a lone syllable needs its 이/particle
+                if self._person_like_word(given) and word[: 2 + size] not in self.protected:
+                    return 0, 2 + size, given
+        return None
 
     def _person_like_word(self, form: str) -> bool:
         return not (
