@@ -107,6 +107,7 @@ def scan_inputs(paths: list[Path], options: ParseOptions, keep: bool,
     Hangul words into ``words`` when given (the anonymizer learns every named person from them
     before the second pass, see anonymize.people)."""
     scans, speakers = [], Counter()
+    texts: list[str] = []  # counted in batches: one findall over many texts
     if words is not None:
         from kakao2dataset.anonymize.people import count_words
     for path in paths:
@@ -120,7 +121,13 @@ def scan_inputs(paths: list[Path], options: ParseOptions, keep: bool,
                 if kept is not None:
                     kept.append(message)
                 if words is not None:
-                    count_words((message.text,), words)
+                    texts.append(message.text)
+                    if len(texts) >= 4096:
+                        count_words(texts, words)
+                        texts.clear()
+            if words is not None:
+                count_words(texts, words)
+                texts.clear()
             for warning in parsed.check(lenient=options.lenient):
                 warn(warning)
             scans.append(InputScan(parsed, digest, kept))

@@ -23,15 +23,16 @@ longer words it starts (``가을비``). One-syllable given names are always trea
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import regex
-
 from kakao2dataset.anonymize.known import name_key
 
-_HANGUL_RUN = regex.compile(r"[가-힣]{2,12}")  # the name finder's words (names._HANGUL_RUN)
+# The name finder's words (names._HANGUL_RUN), in the stdlib engine: ~2x faster on one findall
+# over a whole export's text joined, and the same runs.
+_HANGUL_RUN = re.compile(r"[가-힣]{2,12}")
 
 # After a consonant-final given name: the euphonic 이 and what follows it, the vocative 아, and
 # particles that (almost) only follow people. After a vowel-final one: 야 and the same particles.
@@ -126,8 +127,7 @@ def person_key(key: str) -> str:
 def count_words(texts: Iterable[str], words: Counter | None = None) -> Counter:
     """The Hangul words (the name finder's runs) of ``texts``, in order of first appearance."""
     words = Counter() if words is None else words
-    for text in texts:
-        words.update(_HANGUL_RUN.findall(text))
+    words.update(_HANGUL_RUN.findall("\n".join(texts)))  # no run spans a newline
     return words
 
 
