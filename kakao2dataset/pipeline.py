@@ -114,9 +114,15 @@ def _sha256(path: Path) -> str:
 
 
 def scan_inputs(paths: list[Path], options: ParseOptions, keep: bool,
-                warn: Callable[[str], None], progress: Progress = None) -> tuple[list[InputScan], Counter]:
-    """First pass: parse every input, check the line accounting, count speakers."""
+                warn: Callable[[str], None], progress: Progress = None,
+                words: Counter | None = None) -> tuple[list[InputScan], Counter]:
+    """First pass: parse every input, check the line accounting, count speakers, and count the
+    Hangul words into ``words`` when given (the anonymizer learns every named person from them
+    before the second pass, see anonymize.people)."""
     scans, speakers = [], Counter()
+    texts: list[str] = []  # counted in batches: one findall over many texts
+    if words is not None:
+        from kakao2dataset.anonymize.people import count_words
     for path in paths:
         digest = _sha256(path) if path.is_file() else ""
         for parsed in parse_sources(path, options.format, options.encoding):
@@ -127,6 +133,14 @@ def scan_inputs(paths: list[Path], options: ParseOptions, keep: bool,
                     speakers[message.speaker] += 1
                 if kept is not None:
                     kept.append(message)
+                if words is not None:
+                    texts.append(message.text)
+                    if len(texts) >= 4096:
+                        count_words(texts, words)
+                        texts.clear()
+            if words is not None:
+                count_words(texts, words)
+                texts.clear()
             for warning in parsed.check(lenient=options.lenient):
                 warn(warning)
             scans.append(InputScan(parsed, digest, kept))
@@ -244,7 +258,9 @@ def build_dataset(inputs: list[Path], options: ParseOptions,
     then, and each record is serialized once, with its split."""
     drops: Counter = Counter()
     keep = len(inputs) > 1 or _input_bytes(inputs) <= KEEP_IN_MEMORY_BYTES
-    scans, speakers = scan_inputs(inputs, options, keep=keep, warn=warn, progress=progress)
+    words = Counter() if options.anonymize else None
+    scans, speakers = scan_inputs(inputs, options, keep=keep, warn=warn, progress=progress,
+                                  words=words)
     roles = resolve_roles(speakers, options.persona_speaker, options.me, options.speakers)
     if len(inputs) > 1:
         merged = merge_overlap([s.messages for s in scans], drops)
@@ -253,6 +269,7 @@ def build_dataset(inputs: list[Path], options: ParseOptions,
     messages = _select(_messages(scans, merged, progress), roles, drops)
     anonymizer = _anonymizer(roles, options) if options.anonymize else None
     if anonymizer is not None:
+        anonymizer.learn_words(words)
         messages = anonymizer.anonymize_messages(messages)
     turn_stats, pair_stats, conv_stats = TurnStats(), PairStats(), ConversationStats()
     turns = _counting_pairs(build_turns(messages, options.turns, turn_stats), roles.persona,

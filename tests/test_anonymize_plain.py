@@ -60,7 +60,7 @@ NOT_PLAIN = [
     "010 1234 5678",  # digits split by spaces: the number rules read across words
     "테헤란로 12 앞에서 봐",  # an address: 3 digits are plain, the road before them is not
     "101동 1203호",  # an apartment unit
-    "지원 씨 왔어",  # an honorific after a name
+    "은우 씨 왔어",  # an honorific after a name
     "김 대리님이 그러던데",  # a surname and a job title in two words
     "와이파이 비번 qwer1234",  # a secret cue
     "minji at naver dot com",  # a spelled e-mail
@@ -96,26 +96,32 @@ def test_allow_and_deny_words_are_never_plain() -> None:
 
 
 def test_a_word_seen_plain_stops_being_plain_once_a_name_in_it_is_learned() -> None:
-    texts = ["지원금 나왔어", "지원 씨 왔어", "지원금 나왔어"]
+    texts = ["은우표 나왔어", "은우 씨 왔어", "은우표 나왔어"]  # Kiwi: 은우표 holds no name
     fast, full, anon = _both(texts)
     assert fast == full
     assert fast[2] != texts[2]  # the learned name is replaced at the start of the word
-    assert not anon._plain.holds("지원금 나왔어")  # noqa: SLF001
+    assert not anon._plain.holds("은우표 나왔어")  # noqa: SLF001
+
+
+def test_a_learned_name_that_is_an_ordinary_word_stays_out_of_longer_words() -> None:
+    texts = ["지원금 나왔어", "지원 씨 왔어", "지원금 나왔어", "지원이가 그러던데"]
+    fast, full, _ = _both(texts)
+    assert fast == full == ["지원금 나왔어", "<NAME_1> 씨 왔어", "지원금 나왔어", "<NAME_1>이가 그러던데"]
 
 
 def test_a_word_first_seen_after_the_name_in_it_was_learned_is_not_plain() -> None:
-    fast, full, _ = _both(["지원 씨 왔어", "지원금 나왔어"])  # Kiwi: 지원금 holds no name
-    assert fast == full == ["<NAME_1> 씨 왔어", "<NAME_1>금 나왔어"]
+    fast, full, _ = _both(["은우 씨 왔어", "은우표 나왔어"])  # Kiwi: 은우표 holds no name
+    assert fast == full == ["<NAME_1> 씨 왔어", "<NAME_1>표 나왔어"]
 
 
 def test_names_learned_later_unmark_the_words_and_lines_that_hold_them() -> None:
-    names = ["하윤", "서준", "지호", "도윤", "시우", "하준", "예준", "은결", "혜인", "지원"]
-    texts = ["지원금 나왔어", "그 지원금 나왔어"]
+    names = ["하윤", "서준", "지호", "도윤", "시우", "하준", "예준", "은결", "혜인", "은우"]
+    texts = ["은우표 나왔어", "그 은우표 나왔어"]
     texts += [*(f"{n} 씨 왔어" for n in names), *texts]
     fast, full, anon = _both(texts)
     assert fast == full
-    assert fast[-2:] == ["<NAME_10>금 나왔어", "그 <NAME_10>금 나왔어"]
-    assert anon._plain.holds("나왔어") and not anon._plain.holds("지원금")  # noqa: SLF001
+    assert fast[-2:] == ["<NAME_10>표 나왔어", "그 <NAME_10>표 나왔어"]
+    assert anon._plain.holds("나왔어") and not anon._plain.holds("은우표")  # noqa: SLF001
 
 
 @pytest.mark.parametrize("max_words", [1, 2, 3])
@@ -124,10 +130,10 @@ def test_forgetting_everything_when_full_keeps_the_answers_right(max_words: int)
     line must not be kept as plain past a name learned in a word no longer remembered."""
     fast, full = _anonymizer(True), _anonymizer(False)
     fast._plain._max_words = max_words  # noqa: SLF001
-    texts = ["지원금 가방 밥", "지원 씨 왔어", "지원금 가방 밥"]
+    texts = ["은우표 가방 밥", "은우 씨 왔어", "은우표 가방 밥"]
     out = [m.text for m in fast.anonymize_messages(_messages(texts))]
     assert out == [m.text for m in full.anonymize_messages(_messages(texts))]
-    assert out[2] == "<NAME_1>금 가방 밥"
+    assert out[2] == "<NAME_1>표 가방 밥"
 
 
 def test_split_number_fragments_still_caught() -> None:

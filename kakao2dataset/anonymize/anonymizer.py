@@ -30,6 +30,16 @@ from kakao2dataset.anonymize.names import (
     speaker_variants,
 )
 from kakao2dataset.anonymize.normalize import Normalized, normalize
+from kakao2dataset.anonymize.known import name_key
+from kakao2dataset.anonymize.lexicon import SURNAMES
+from kakao2dataset.anonymize.people import (
+    TITLE_WORDS,
+    Person,
+    count_words,
+    learn_people,
+    person_forms,
+    person_key,
+)
 from kakao2dataset.anonymize.plain import PlainWords
 from kakao2dataset.anonymize.repeats import RepeatCache
 from kakao2dataset.anonymize.spans import Claims, Span
@@ -59,6 +69,49 @@ _CONTEXT_DETECTORS = registry.context_finders()
 _RULE_CUES = ("씨", "님", *registry.plain_cues(), *JOB_TITLES)
 
 
+def _given_names(word: str) -> list[str]:
+    """The given names a denied word may be: ``김가을`` → 가을, ``남궁민수`` → 민수, ``김솔`` → 솔
+    (surname + one syllable) and the word itself."""
+    if not regex.fullmatch(r"[가-힣]{2,5}", word):
+        return []
+    given = {word, name_key(word)}
+    if len(word) == 2 and word[0] in SURNAMES:
+        given.add(word[1])
+    return sorted(given, key=len, reverse=True)
+
+
+def denied_forms(words: Iterable[str]) -> list[str]:
+    """The deny list with every form of each Korean name in it, as literal words: a name given
+    with ``--deny`` goes in all the ways people write it (``김가을`` → 가을, 가으리, 가을이, ...).
+    Deny words match anywhere, so one-syllable given names are left to :func:`denied_pattern`."""
+    out = []
+    for word in words:
+        out.append(word)
+        for given in _given_names(word):
+            if len(given) == 1:
+                continue
+            forms = person_forms(given, [word] if given != word else [])
+            out.extend(forms.bare)
+            out.extend(form[:cut] for form, cut in forms.context.items())
+            out.extend(f"{given} {title}" for title in TITLE_WORDS)
+    return list(dict.fromkeys(out))
+
+
+def denied_pattern(words: Iterable[str]) -> regex.Pattern | None:
+    """One pattern for the deny list: its literal forms (:func:`denied_forms`) anywhere, and a
+    one-syllable given name only where a person's context follows (``솔이``, ``솔아``, ``솔 선배``),
+    the name alone replaced and the context kept."""
+    literal = denied_forms(words)
+    single = sorted({g for w in words for g in _given_names(w) if len(g) == 1})
+    parts = [regex.escape(w) for w in sorted(literal, key=len, reverse=True) if w]
+    if single:
+        titles = "|".join(sorted(TITLE_WORDS, key=len, reverse=True))
+        parts.append(
+            rf"(?<![가-힣])[{''.join(single)}](?=이|아(?![가-힣])|야(?![가-힣])|\s?(?:{titles}))"
+        )
+    return regex.compile("|".join(parts)) if parts else None
+
+
 class Anonymizer:
     """Replace PII in messages; see the package docstring for the API and the choices made."""
 
@@ -76,6 +129,8 @@ class Anonymizer:
         # (start, end, kind, placeholder) in original coordinates (never the values).
         self.trace: list[list[tuple[int, int, str, str]]] | None = None
         self.book = NameBook()
+        self._seeded: set[str] = set()  # given names whose forms are in the book
+        self.learned_words: Counter = Counter()  # Hangul words of the first pass (k2d names)
         self._speaker_of: dict[str, str] = {}
         for display, placeholder in (speakers or {}).items():
             for form in speaker_variants(display, (nicknames or {}).get(display, ())):
@@ -88,19 +143,40 @@ class Anonymizer:
         self._speaker_guard.rebuild()
         self._allow_re = self._words(self.config.allow)
         self._allow = frozenset(self.config.allow)
-        self._deny_re = self._words(self.config.deny)
+        self._denied = denied_forms(self.config.deny)
+        self._denied += [g for w in self.config.deny for g in _given_names(w) if len(g) == 1]
+        self._deny_re = denied_pattern(self.config.deny)
         protected = {*self.config.allow, *self._speaker_of}
         self._names = NameFinder(self.book, protected, kiwi=kiwi)
         self._repeats = RepeatCache()
         names_on = self.config.name_detection and "NAME" not in self.config.disabled
         self._plain = PlainWords(
-            triggers=[*self._speaker_of, *self.config.allow, *self.config.deny, *_RULE_CUES],
-            learned=self.book.anchored.order,
-            known=self.book.anchored.find,
+            triggers=[*self._speaker_of, *self.config.allow, *self._denied, *_RULE_CUES],
+            learned=self.book.order,
+            known=self.book.find,
             verdicts=self._names.verdicts if names_on else None,
         )
 
     # ----------------------------------------------------------------- public API
+    def learn(self, texts: Iterable[str]) -> list[Person]:
+        """:meth:`learn_words` on the words of ``texts``."""
+        return self.learn_words(count_words(texts))
+
+    def learn_words(self, words: Counter) -> list[Person]:
+        """First pass over a whole export: learn every third party named in ``texts`` and
+        seed the name book with all their forms (see :mod:`.people`), so the second pass gives
+        each person one ``<NAME_k>`` in every message, before and after the one that named
+        them. ``words``: the Hangul words of every text of the export (:func:`.people.count_words`).
+        Returns the people (for ``k2d names``)."""
+        if not (self.config.name_detection and "NAME" not in self.config.disabled):
+            return []
+        self.learned_words = words
+        people = learn_people(words, self._names.verdicts, self._names.ordinary)
+        for person in people:
+            self._seed(person.key, person.full_names, person.ordinary, rebuild=False)
+        self.book.rebuild()
+        return people
+
     def anonymize_text(self, text: str, context: str = "") -> str:
         """Anonymize one text; ``context`` (the previous message) only supplies cue words."""
         return self._process(text, context)
@@ -136,6 +212,26 @@ class Anonymizer:
         return {"replaced": dict(sorted(self.counts.items())), "leak_guard_flagged": self.flagged}
 
     # ----------------------------------------------------------------- internals
+    def _seed(
+        self, given: str, full_names=(), ordinary: bool | None = None, rebuild: bool = True
+    ) -> None:
+        """Put every form of the person ``given`` into the name book, once per person, and
+        compile them in one go (``rebuild=False``: the caller does, after many people)."""
+        if given in self._seeded:
+            return
+        self._seeded.add(given)
+        if ordinary is None:
+            ordinary = len(given) == 1 or self._names.ordinary(given)
+        forms = person_forms(given, full_names, ordinary)
+        for form in sorted(forms.bare, key=len, reverse=True):
+            if form not in self._allow:
+                self.book.learn(form, given, defer=True)
+        for form, cut in forms.context.items():
+            if form[:cut] not in self._allow:
+                self.book.learn(form, given, cut, glued=len(form) >= 4 and cut >= 2, defer=True)
+        if rebuild:
+            self.book.rebuild()
+
     def _prefetched(self, messages: Iterable[Message]) -> Iterator[Message]:
         """The same messages, each batch of ``PREFETCH`` yielded after the name finder has
         analyzed their words in one call (see :meth:`NameFinder.prefetch`)."""
@@ -227,9 +323,15 @@ class Anonymizer:
             if span.kind == "ALLOW":
                 continue
             if span.kind == "NAME":
-                n = self.book.learn(norm.text[span.start : span.end], span.key)
-                if " " not in span.key:
-                    self.book.learn(span.key, span.key)
+                surface = norm.text[span.start : span.end]
+                if " " in span.key or not regex.fullmatch(r"[가-힣]+", span.key):
+                    n = self.book.learn(surface, span.key)  # 김 대리, English, Japanese
+                else:  # a Korean person: every form of them from now on
+                    given = person_key(span.key)
+                    self._seed(given, [surface] if name_key(surface) == given != surface else ())
+                    if surface not in (given, span.key) and name_key(surface) == given:
+                        self.book.learn(surface, given)  # a full name seen after the seeding
+                    n = self.book.index[given]
                 repl = self.config.placeholders["NAME"].format(n=n)
             else:
                 repl = span.placeholder or self.config.placeholders[span.kind]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 
 from kakao2dataset.errors import ConfigError
 
@@ -92,3 +93,31 @@ class AnonymizerConfig:
             return cls(**data)
         except (TypeError, ValueError) as error:
             raise ConfigError(f"anonymize: {error}", path=path) from error
+
+
+MAX_LIST_WORD = 60  # characters: a name or a phrase, not a pasted paragraph
+
+
+def read_word_list(path) -> list[str]:
+    """The user's own names (``--deny-file`` / ``--allow-file``): one per line, ``#`` starts
+    a comment, blank lines are skipped. A line that cannot be a name is a :class:`ConfigError`
+    naming the file and line (never quoting it: the file is personal)."""
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ConfigError("expected a UTF-8 text file, one name per line", path=str(path)) from error
+    except OSError as error:
+        raise ConfigError(f"cannot read the file ({error.strerror})", path=str(path)) from error
+    words = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        word = line.split("#", 1)[0].strip()
+        if not word:
+            continue
+        if len(word) > MAX_LIST_WORD or "\t" in word:
+            raise ConfigError(
+                f"expected one name per line (at most {MAX_LIST_WORD} characters, no tabs)",
+                path=str(path), line=number,
+            )
+        words.append(word)
+    return list(dict.fromkeys(words))

@@ -129,7 +129,8 @@ class FormIndex:
         # caller may reuse a result for the same text while it is unchanged.
         self.generation = 0
 
-    def add(self, form: str) -> None:
+    def add(self, form: str, defer: bool = False) -> None:
+        """Add ``form``; ``defer``: never rebuild here (the caller adds many, then rebuilds)."""
         form = form.lower() if form.isascii() else form
         if len(form) >= 2 and form not in self.forms:
             self.generation += 1
@@ -142,7 +143,7 @@ class FormIndex:
             else:
                 self._native_first.add(form[0])
                 self._native_heads.add(form[:2])
-            if len(self._pending) > self.batch:
+            if len(self._pending) > self.batch and not defer:
                 self.rebuild()
 
     def rebuild(self) -> None:
@@ -229,18 +230,55 @@ class FormIndex:
 
 
 class NameBook:
-    """Third-party names of one export: key → ``<NAME_k>`` in order of first appearance."""
+    """Third-party names of one export: key → ``<NAME_k>`` in order of first appearance.
+
+    ``anchored`` holds forms that must start a word; ``glued`` forms found anywhere, even
+    inside an unspaced line (long context forms of learned people: ``어제하준이랑영화``).
+    ``cut[surface]``: how much of a surface is the name (``가을이가`` → 2); the rest is kept."""
 
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
         self.surfaces: dict[str, str] = {}  # surface form (Latin lower-cased) → key
+        self.cut: dict[str, int] = {}
         self.anchored = FormIndex(anywhere=False)
+        self.glued = FormIndex(anywhere=True)
+        self.order: list[str] = []  # every surface, in the order learned (only ever grows)
 
-    def learn(self, surface: str, key: str) -> int:
+    @property
+    def generation(self) -> tuple[int, int]:
+        return self.anchored.generation, self.glued.generation
+
+    def learn(
+        self, surface: str, key: str, cut: int | None = None, glued: bool = False,
+        defer: bool = False,
+    ) -> int:
         if key not in self.index:
             self.index[key] = len(self.index) + 1
         surface = surface.lower() if surface.isascii() else surface
         if len(surface) >= 2 and surface not in self.surfaces:
             self.surfaces[surface] = key
-            self.anchored.add(surface)
+            if cut is not None and cut < len(surface):
+                self.cut[surface] = cut
+            (self.glued if glued else self.anchored).add(surface, defer)
+            self.order.append(surface)
         return self.index[key]
+
+    def rebuild(self) -> None:
+        for index in (self.anchored, self.glued):
+            if index._pending:  # noqa: SLF001
+                index.rebuild()
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Hits of both indexes, left to right, the longer one where two overlap."""
+        hits = self.anchored.find(text)
+        if self.glued.forms:
+            more = self.glued.find(text)
+            if more:
+                hits = sorted(hits + more, key=lambda h: (h[0], h[0] - h[1]))
+                kept, end = [], -1
+                for hit in hits:
+                    if hit[0] >= end:
+                        kept.append(hit)
+                        end = hit[1]
+                hits = kept
+        return hits

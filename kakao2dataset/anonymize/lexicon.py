@@ -53,7 +53,10 @@ NOT_PEOPLE = frozenset(
         "미국 중국 영국 프랑스 독일 캐나다 호주 대만 태국 베트남 유럽 아시아 한강 남산 롯데 신세계 지에스 씨유 메가박스 씨지브이 지브이 맥도날드 버거킹 롯데리아 이디야 "
         "투썸 빽다방 메가커피 컴포즈 배스킨라빈스 파리바게트 뚜레쥬르 지하철 버스 택시 코로나 크리스마스 추석 설날 월요일 화요일 수요일 목요일 금요일 토요일 일요일 ㅋㅋ "
         "ㅎㅎ 카뱅 케뱅 국민 신한 우리 하나 농협 기업 새마을 신협 우체국 수협 씨티 에이 비 씨 오늘 내일 모레 어제 아까 이따 지금 진짜 정말 대박 헐 아니 그냥 근데 "
-        "그래서 그리고 우리 너희"
+        "그래서 그리고 우리 너희 "
+        # fillers, pronouns and numbers + particle that Kiwi leaves unknown (나도나도, 나보다,
+        # 이삼일, 8호차)
+        "나도 너도 나보 너보 저보 보다 삼일 이삼일 삼사일 사오일 호차 호선 호실"
     )
 )
 
@@ -62,7 +65,7 @@ NOT_PEOPLE = frozenset(
 ADDRESS_TERMS = frozenset(
     _words(
         "엄마 아빠 친구 자기 여보 오빠 언니 누나 형 동생 애기 아가 얘 님 선생 선생님 할머니 할아버지 이모 삼촌 고모 아들 딸 남편 아내 여친 남친 자식 인간 사람 바보 "
-        "멍청 강아지 고양이 애들 얘들 여러분 짝꿍 베프 주인 손님 사장 아저씨 아줌마 학생 님들 하늘 바다 세상 인생 신이시여"
+        "멍청 강아지 고양이 애들 얘들 여러분 짝꿍 베프 주인 손님 사장 아저씨 아줌마 학생 님들 세상 인생 신이시여"
     )
 )
 
@@ -89,6 +92,10 @@ HONORIFIC_STOP = frozenset(
         "전무 가족 여러분 선배 과장 상무 사모 원장 아버"
     )
 )
+
+# Given names that are also words Kiwi may tag as proper nouns (한빛, 나비 as a brand): a person
+# only in context (see .people).
+ORDINARY_GIVEN = frozenset(_words("가을 바다 단비 나비 한빛 새벽 하늘 보람 기쁨 슬기 나라 다솜 봄 별 샘"))
 
 # Chat slang that kiwipiepy does not know (oov) but that starts like a full name (안 + 2).
 

@@ -41,13 +41,16 @@ from kakao2dataset.anonymize.lexicon import (
     HONORIFIC_STOP,
     NAME_SYLLABLES,
     NOT_PEOPLE,
+    ORDINARY_GIVEN,
     PLACE_SUFFIXES,
     SLANG,
     SURNAME_TITLE_WORDS,
     SURNAMES,
     TITLES,
+    TWO_SYLLABLE_SURNAMES,
     WEAK_PLACE_SUFFIXES,
 )
+from kakao2dataset.anonymize.given_names import three_syllable_stem
 from kakao2dataset.anonymize.prefilter import CandidateGate
 from kakao2dataset.anonymize.spans import Claims, Span
 
@@ -73,6 +76,12 @@ _HONORIFIC = regex.compile(r"(?<![가-힣])([가-힣]{2,3})(?=\s?(?:씨|님)(?:[
 # 이 that consonant-final given names take before any particle (혜인이가, 서진이는).
 _PERSON_PARTICLE = regex.compile(r"([가-힣]{2,3}?)(이?(?:한테|에게|랑|하고|께))")
 _EUPHONIC = regex.compile(r"([가-힣]{2,3}?)(이(?:가|는|도|를|네|만|처럼|의|랑|야|고|나|라도))")
+# What may follow a full name in one word: nothing, a particle, a euphonic 이 + particle, a title.
+_AFTER_NAME = frozenset(
+    ("", "이", "이가", "이는", "이랑", "이한테", "이도", "가", "는", "랑", "한테", "에게", "도", "를", "을",
+     "은", "과", "와", "의", "씨", "님", "아", "야", "하고", "이하고", "이네", "네")
+)  # fmt: skip
+_ONLY_AFTER_PEOPLE = frozenset(("이가", "이는", "이를", "이도"))
 _PARTICLE_SYLLABLES = frozenset("이가은는을를도랑야아의만네님씨와과")
 _FULL_NAME = regex.compile(
     rf"([{''.join(sorted(SURNAMES))}][가-힣]{{2}})"
@@ -88,6 +97,9 @@ def _has_final_consonant(word: str) -> bool:
 
 
 _NOUNISH = ("NNP", "NNG", "NNB", "XPN", "XR")
+# Kiwi's score of a word read alone: common words score above this (가을 -8.9, 지원 -10.1,
+# 나비 -10.3), rare dictionary words that are mostly names below it (은결 -14.6, 은하수 -12.6).
+_COMMON_WORD_SCORE = -12.5
 
 
 def _widen_to_full_name(word: str, tokens, hit: tuple[int, int, str]) -> tuple[int, int, str]:
@@ -145,6 +157,27 @@ class NameFinder:
         self._cache_size = cache_size
         self._gate = CandidateGate(self._person_like)
         self._last_known: tuple[str, int, list[tuple[int, int, str]]] | None = None
+        self._ordinary: dict[str, bool] = {}
+
+    def ordinary(self, given: str) -> bool:
+        """True when ``given`` is also an ordinary word (가을, 바다, 새벽): Kiwi reads it alone as
+        one known, common noun, adverb or adjective stem, or the lexicon says so. Such a name is
+        replaced only in a person's context (see :mod:`.people`)."""
+        verdict = self._ordinary.get(given)
+        if verdict is None:
+            verdict = self._ordinary_from(given, self.kiwi.tokenize(given))
+        return verdict
+
+    def _ordinary_from(self, given: str, tokens) -> bool:
+        verdict = given in ORDINARY_GIVEN or given in ADDRESS_TERMS or (
+            len(tokens) == 1
+            and tokens[0].form == given
+            and tokens[0].tag in ("NNG", "NNB", "NP", "MAG", "VA", "VV", "IC", "XR")
+            and not getattr(tokens[0], "oov", False)
+            and tokens[0].score > _COMMON_WORD_SCORE
+        )
+        self._ordinary[given] = verdict
+        return verdict
 
     @property
     def kiwi(self):
@@ -216,19 +249,23 @@ class NameFinder:
 
     def _known(self, text: str) -> Iterator[Span]:
         hits = self.known_hits(text)
+        cut = self.book.cut
         for start, end, surface in hits:
+            if surface in cut:  # a learned context form: the name, not its particle
+                end = start + cut[surface]
             yield Span(start, end, "NAME", 0.9, key=self.book.surfaces[surface])
 
     def known_hits(self, text: str) -> list[tuple[int, int, str]]:
-        """``book.anchored.find(text)``, remembered for the last text: the leak guard asks the
+        """``book.find(text)``, remembered for the last text: the leak guard asks the
         same question of the output, which for most messages is the input unchanged, and the
         answer stands while the index's ``generation`` is the one it was computed under."""
-        index = self.book.anchored
+        book = self.book
+        generation = book.generation
         last = self._last_known
-        if last is not None and last[1] == index.generation and last[0] == text:
+        if last is not None and last[1] == generation and last[0] == text:
             return last[2]
-        hits = index.find(text)
-        self._last_known = (text, index.generation, hits)
+        hits = book.find(text)
+        self._last_known = (text, generation, hits)
         return hits
 
     def _analyze(self, words: list[str]) -> None:
@@ -236,6 +273,7 @@ class NameFinder:
             return
         if len(self._cache) > self._cache_size:
             self._cache.clear()
+            self._ordinary.clear()
         words = list(dict.fromkeys(words))
         candidates = []
         for word in words:
@@ -244,15 +282,41 @@ class NameFinder:
             else:
                 self._cache[word] = None  # no rule could find a name in it (see .prefilter)
         if candidates:
-            for word, tokens in zip(candidates, self.kiwi.tokenize(candidates), strict=True):
+            analyses = list(self.kiwi.tokenize(candidates))
+            for word, tokens in zip(candidates, analyses, strict=True):
+                if len(word) <= 4 and word not in self._ordinary:
+                    self._ordinary_from(word, tokens)  # free: the word alone was analyzed
+            for word, tokens in zip(candidates, analyses, strict=True):
                 self._cache[word] = self._verdict(word, tokens)
+            # Whether each name found is also an ordinary word: its keys alone, in one call.
+            keys = sorted(
+                {
+                    v[2]
+                    for v in map(self._cache.get, candidates)
+                    if v is not None and v[2] not in self._ordinary and " " not in v[2]
+                }
+            )
+            if keys:
+                for key, tokens in zip(keys, list(self.kiwi.tokenize(keys)), strict=True):
+                    self._ordinary_from(key, tokens)
 
     def _verdict(self, word: str, tokens) -> tuple[int, int, str] | None:
+        half = len(word) // 2
+        if len(word) % 2 == 0 and word[:half] == word[half:]:
+            return None  # a repeated filler (나도나도, 진짜진짜), not surname + name
+        hit = self._hit(word, tokens)
+        if hit is not None and word == hit[2] and self.ordinary(word):
+            return None  # the bare word 가을 / 바다: a person only in context (see .people)
+        return hit
+
+    def _hit(self, word: str, tokens) -> tuple[int, int, str] | None:
         hit = (
             self._full_name(word, tokens)
             or self._token_rules(word, tokens)
             or self._shape_rules(word, tokens)
             or self._split_pair(word, tokens)
+            or self._three_syllable(word, tokens)
+            or self._double_surname(word)
         )
         return _widen_to_full_name(word, tokens, hit) if hit else None
 
@@ -322,6 +386,44 @@ class NameFinder:
         stem = m.group(1)
         return (0, 3, name_key(stem)) if self._person_like(stem) else None
 
+    def _three_syllable(self, word: str, tokens) -> tuple[int, int, str] | None:
+        """A three-syllable given name (아름솔이랑, 빛나리한테): the stem is name-like by the
+        given-name model, followed by what follows people, and Kiwi reads it as one word it does
+        not know or seldom sees (not 고양이랑, 여동생이랑)."""
+        stem = three_syllable_stem(word)
+        if stem is None or not self._person_like_word(stem):
+            return None
+        own = [t for t in tokens if t.start == 0 and t.form == stem]
+        if not own:
+            return None
+        tok = own[0]
+        rare = getattr(tok, "oov", False) or tok.score <= _COMMON_WORD_SCORE
+        return (0, 3, stem) if rare and tok.tag in ("NNG", "NNP") else None
+
+    def _double_surname(self, word: str) -> tuple[int, int, str] | None:
+        """Two-syllable surname + a given name of one or two syllables + a particle, 4+
+        syllables in all (제갈영이 왔대, 남궁민수한테): one person, never the surname replaced and
+        the given name left. Shorter words are left to the rules above (선우가 is 선우 + 가)."""
+        if len(word) < 4 or word[:2] not in TWO_SYLLABLE_SURNAMES:
+            return None
+        for size in (2, 1):
+            given, rest = word[2 : 2 + size], word[2 + size :]
+            if not given or not all(c in NAME_SYLLABLES for c in given):
+                continue
+            if rest in _AFTER_NAME and (size == 2 or rest):  # a lone syllable needs its 이/particle
+                if self._person_like_word(given) and word[: 2 + size] not in self.protected:
+                    return 0, 2 + size, given
+        return None
+
+    def _person_like_word(self, form: str) -> bool:
+        return not (
+            form in NOT_PEOPLE
+            or form in self.protected
+            or form in ADDRESS_TERMS
+            or form in DISTRICTS
+            or form.endswith(PLACE_SUFFIXES)
+        )
+
     def _split_pair(self, word: str, tokens) -> tuple[int, int, str] | None:
         """A bare two-syllable word Kiwi can only cut into two one-syllable noun pieces
         (``은우`` → 은/NNG 우/NNG, ``재윤`` → 재/XPN 윤/NNG) is a name it does not know."""
@@ -349,6 +451,8 @@ class NameFinder:
             one_word = (
                 len(inside) == 1 and inside[0].form == stem and not getattr(inside[0], "oov", False)
             )
+            if one_word and pattern is _EUPHONIC and m.group(2) in _ONLY_AFTER_PEOPLE:
+                one_word = False  # 가을이가: a word takes 이 alone, never 이 + 가/는/를/도
             if (
                 not (crosses or one_word)
                 and self._person_like(stem)
@@ -360,6 +464,7 @@ class NameFinder:
     def _person_like(self, form: str) -> bool:
         if (
             form in NOT_PEOPLE
+            or name_key(form) in NOT_PEOPLE
             or form in self.protected
             or form in ADDRESS_TERMS
             or form in DISTRICTS

@@ -8,6 +8,8 @@ see it:
   surname in front of 3+ syllables, not a known word, place or address term). NNP, vocative,
   unknown-noun, person-particle, full-name and split-pair verdicts all check it on a
   substring of the word;
+* a three-syllable given name before what follows people, by the given-name model alone
+  (:func:`~.given_names.three_syllable_stem`, ``아름솔이랑``);
 * a surname syllable directly followed by a given-name syllable (Kiwi's surname + short noun,
   ``김승`` of a ``김승훈`` it cut into pieces) or by a title (``김대리``, ``박과장님``).
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from kakao2dataset.anonymize.given_names import three_syllable_stem
 from kakao2dataset.anonymize.lexicon import NAME_SYLLABLES, SURNAMES, TITLES
 
 _LONGEST = 4  # the longest form a Kiwi rule accepts (NNP names, 2-syllable surname + 2)
@@ -40,7 +43,11 @@ class CandidateGate:
         self.person_like = person_like
 
     def __call__(self, word: str) -> bool:
-        return self._after_surname(word) or self._person_piece(word)
+        return (
+            self._after_surname(word)
+            or self._person_piece(word)
+            or three_syllable_stem(word) is not None
+        )
 
     def _person_piece(self, word: str) -> bool:
         # Every person-like piece ends in two given-name syllables (its name_key does), so

@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "formats": "kakao2dataset.cli.formats_cmd:formats",
     "inspect": "kakao2dataset.cli.inspect_cmd:inspect",
     "parse": "kakao2dataset.cli.parse_cmd:parse",
+    "names": "kakao2dataset.cli.names_cmd:names",
     "export": "kakao2dataset.cli.export_cmd:export",
     "env": "kakao2dataset.cli.env_cmd:env",
     "personas": "finetune.cli:personas",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from kakao2dataset.anonymize.config import read_word_list
 from kakao2dataset.cli._common import format_options, quiet_option, warn, with_progress
 from kakao2dataset.conversations import ConversationSettings
 from kakao2dataset.pairs import PairSettings
@@ -34,6 +35,13 @@ Examples:
   k2d parse old.txt new.zip --me 준호 -o data/friend
   k2d parse chat.txt --me 준호 -o - | head
 """
+
+
+def with_word_files(words: tuple[str, ...], path: str | None) -> tuple[str, ...]:
+    """``--allow``/``--deny`` words and those of the matching ``-file`` option, in order."""
+    if path is None:
+        return tuple(words)
+    return tuple(dict.fromkeys([*words, *read_word_list(path)]))
 
 
 def _speakers(value: str | None) -> tuple[str, ...] | None:
@@ -80,11 +88,18 @@ PARSE_OPTIONS = [
     click.option("--nickname", "nicknames", multiple=True, metavar="NAME=NICK",
                  help="Another form of a speaker's name to anonymize (repeatable)."),
     click.option("--allow", multiple=True, metavar="WORD", help="Never anonymize WORD (repeatable)."),
-    click.option("--deny", multiple=True, metavar="WORD", help="Always anonymize WORD (repeatable)."),
+    click.option("--deny", multiple=True, metavar="WORD",
+                 help="Always anonymize WORD (repeatable); a name goes in all its forms."),
+    click.option("--allow-file", type=click.Path(exists=True, dir_okay=False), default=None,
+                 metavar="FILE", help="Words never anonymized, one per line (# comments)."),
+    click.option("--deny-file", type=click.Path(exists=True, dir_okay=False), default=None,
+                 metavar="FILE", help="Your friends' names, one per line (# comments): each is "
+                                      "removed in every form (김가을, 가을이가, 가으리가, 가을아, ...)."),
 ]
 PARSE_PARAMS = ("persona_speaker", "me", "speakers", "format_", "encoding", "lenient", "merge_gap",
                 "session_gap", "media", "max_context_turns", "max_context_chars",
-                "validation_fraction", "min_pairs", "nicknames", "allow", "deny")
+                "validation_fraction", "min_pairs", "nicknames", "allow", "deny", "allow_file",
+                "deny_file")
 
 
 def parse_options(fn):
@@ -102,7 +117,9 @@ def options_from(params: dict, *, anonymize: bool = True,
     return ParseOptions(
         persona_speaker=p["persona_speaker"], me=p["me"], speakers=_speakers(p["speakers"]),
         format=p["format_"], encoding=p["encoding"], lenient=p["lenient"], anonymize=anonymize,
-        nicknames=_nicknames(p["nicknames"]), allow=p["allow"], deny=p["deny"],
+        nicknames=_nicknames(p["nicknames"]),
+        allow=with_word_files(p["allow"], p["allow_file"]),
+        deny=with_word_files(p["deny"], p["deny_file"]),
         min_pairs=p["min_pairs"], output_format=output_format,
         turns=TurnSettings(timedelta(minutes=p["merge_gap"]), timedelta(hours=p["session_gap"]),
                            p["media"]),
