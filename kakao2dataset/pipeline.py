@@ -217,7 +217,7 @@ def _select(messages: Iterable[Message], roles: Roles, drops: Counter) -> Iterat
         yield replace(m, speaker=speaker) if speaker != m.speaker else m
 
 
-def _anonymizer(roles: Roles, options: ParseOptions):
+def anonymizer_for(roles: Roles, options: ParseOptions):
     from kakao2dataset.anonymize import Anonymizer, AnonymizerConfig
 
     config = AnonymizerConfig(allow=tuple(options.allow), deny=tuple(options.deny))
@@ -267,7 +267,7 @@ def build_dataset(inputs: list[Path], options: ParseOptions,
     else:
         merged = scans[0].messages if keep and len(scans) == 1 else None
     messages = _select(_messages(scans, merged, progress), roles, drops)
-    anonymizer = _anonymizer(roles, options) if options.anonymize else None
+    anonymizer = anonymizer_for(roles, options) if options.anonymize else None
     if anonymizer is not None:
         anonymizer.learn_words(words)
         messages = anonymizer.anonymize_messages(messages)

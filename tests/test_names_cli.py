@@ -69,12 +69,12 @@ def test_names_output_never_reaches_pairs_manifest_or_logs(chat, tmp_path):
     out = tmp_path / "out"
     result = run("parse", chat, "--me", ME, "-o", out)
     assert result.exit_code == 0, result.output
-    for name in ("pairs.jsonl", "manifest.json"):
+    for name in ("conversations.jsonl", "manifest.json"):
         written = (out / name).read_text("utf-8")
         assert "가을이" not in written and "김가을" not in written and "가으리" not in written
         assert "하준" not in written
     assert "가을" not in result.output and "하준" not in result.output  # the command's log
-    pairs = (out / "pairs.jsonl").read_text("utf-8")
+    pairs = (out / "conversations.jsonl").read_text("utf-8")
     assert "가을비" in pairs  # the word stays a word
 
 
@@ -85,7 +85,7 @@ def test_deny_file_removes_every_form_and_allow_file_keeps_a_word(chat, tmp_path
     out = tmp_path / "out"
     result = run("parse", chat, "--me", ME, "--deny-file", deny, "--allow-file", allow, "-o", out)
     assert result.exit_code == 0, result.output
-    pairs = (out / "pairs.jsonl").read_text("utf-8")
+    pairs = (out / "conversations.jsonl").read_text("utf-8")
     assert "솔 선배" not in pairs and "<REDACTED> 선배 말이야" in pairs
     assert "하준 알지?" in pairs
     manifest = (out / "manifest.json").read_text("utf-8")

@@ -17,8 +17,8 @@ import click
 import regex
 
 from kakao2dataset.cli._common import format_options, quiet_option, warn
-from kakao2dataset.cli.parse_cmd import _speakers, with_word_files
-from kakao2dataset.pipeline import ParseOptions, _anonymizer, scan_inputs
+from kakao2dataset.cli.parse_cmd import parse_speakers, with_word_files
+from kakao2dataset.pipeline import ParseOptions, anonymizer_for, scan_inputs
 from kakao2dataset.speaker_roles import resolve_roles
 
 HELP = """List the third-party people the anonymizer learns from an export, with the forms
@@ -116,13 +116,13 @@ def _write_atomic(path: Path, text: str) -> None:
 @quiet_option
 def names(inputs, persona_speaker, me, speakers, format_, encoding, lenient, allow_file, output,
           as_json, quiet) -> None:
-    options = ParseOptions(persona_speaker=persona_speaker, me=me, speakers=_speakers(speakers),
+    options = ParseOptions(persona_speaker=persona_speaker, me=me, speakers=parse_speakers(speakers),
                            format=format_, encoding=encoding, lenient=lenient,
                            allow=with_word_files((), allow_file))
     words: Counter = Counter()
     _, counts = scan_inputs([Path(p) for p in inputs], options, keep=False, warn=warn, words=words)
     roles = resolve_roles(counts, options.persona_speaker, options.me, options.speakers)
-    anonymizer = _anonymizer(roles, options)
+    anonymizer = anonymizer_for(roles, options)
     people = anonymizer.learn_words(words)
     report = _report(anonymizer, people, candidates(anonymizer, words))
     text = json.dumps(report, ensure_ascii=False, indent=2) + "\n" if as_json else _text(report)

@@ -44,7 +44,7 @@ def with_word_files(words: tuple[str, ...], path: str | None) -> tuple[str, ...]
     return tuple(dict.fromkeys([*words, *read_word_list(path)]))
 
 
-def _speakers(value: str | None) -> tuple[str, ...] | None:
+def parse_speakers(value: str | None) -> tuple[str, ...] | None:
     if value is None:
         return None
     names = tuple(n.strip() for n in value.split(",") if n.strip())
@@ -115,7 +115,7 @@ def options_from(params: dict, *, anonymize: bool = True,
     """The :class:`ParseOptions` for the values of :func:`parse_options` in ``params``."""
     p = params
     return ParseOptions(
-        persona_speaker=p["persona_speaker"], me=p["me"], speakers=_speakers(p["speakers"]),
+        persona_speaker=p["persona_speaker"], me=p["me"], speakers=parse_speakers(p["speakers"]),
         format=p["format_"], encoding=p["encoding"], lenient=p["lenient"], anonymize=anonymize,
         nicknames=_nicknames(p["nicknames"]),
         allow=with_word_files(p["allow"], p["allow_file"]),
