@@ -94,7 +94,6 @@ def chat_dialogues(sessions: int, seed: int = 0):
 
 def run_method(spec: dict) -> dict:
     """Train the k2d loop on one method's examples for ``spec["useful"]`` loss tokens."""
-    import math
 
     import torch
 

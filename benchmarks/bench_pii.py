@@ -197,6 +197,8 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=["dev", "test"])
     parser.add_argument("--misses", action="store_true", help="print missed / false-positive cases")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--no-independent", action="store_true",
+                        help="skip the independent set (benchmarks/pii_independent/score.py)")
     args = parser.parse_args()
     r = evaluate(args.split)
     print(f"split={args.split}  cases={sum(r['total'].values()) + r['negatives']}")
@@ -247,6 +249,14 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak:.0f} MiB (whole benchmark process; kiwipiepy's model is most of it)")
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if not args.no_independent:
+        # The set whose author never read the rules comes first in the README; this one is the
+        # tuning set. It runs `k2d parse` itself, so it is a separate process.
+        print("\n== independent set (benchmarks/pii_independent/), through k2d parse", flush=True)
+        import subprocess
+
+        script = Path(__file__).parent / "pii_independent" / "score.py"
+        subprocess.run([sys.executable, str(script)], check=True)
 
 
 if __name__ == "__main__":

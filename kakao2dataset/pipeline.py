@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kakao2dataset import __version__
-from kakao2dataset.errors import K2DError
-from kakao2dataset.exports import ParsedSource, parse_sources
 from kakao2dataset.conversations import (
     ConversationSettings,
     ConversationStats,
     build_conversations,
     validation_cutoff,
 )
+from kakao2dataset.errors import K2DError
+from kakao2dataset.exports import ParsedSource, parse_sources
 from kakao2dataset.model import Message, MessageKind, Turn
 from kakao2dataset.pairs import PairSettings, PairStats, build_pairs
 from kakao2dataset.speaker_roles import Roles, resolve_roles

@@ -11,14 +11,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from finetune.data import _dialogue, pairs_of
+from kakao2dataset.anonymize.known import FormIndex
 from kakao2dataset.conversations import (
     Conversation,
     ConversationSettings,
     ConversationStats,
     build_conversations,
 )
-
-from kakao2dataset.anonymize.known import FormIndex
 from kakao2dataset.model import Message, MessageKind, Turn
 from kakao2dataset.pairs import PairSettings, PairStats, build_pairs
 from kakao2dataset.pipeline import ParseOptions, build_dataset

@@ -50,13 +50,20 @@ def load_set(path: Path = HERE / "messages.jsonl") -> list[dict]:
 
 
 def iter_output_turns(out_dir: Path) -> Iterator[tuple[int, int, str]]:
-    """(first_line, last_line, text) of each reply turn in a `k2d parse` output folder.
+    """(first_line, last_line, text) of each turn in a `k2d parse` output folder.
 
-    The one place that knows the dataset format. Today: one record per pair in pairs.jsonl,
-    whose first_line/last_line span the whole pair and whose ``response`` is the reply turn
-    (its messages joined by newlines, ending at last_line). A format with one record per
-    conversation would yield each turn with its own lines; the matcher only relies on a turn
-    ending at last_line and starting no earlier than first_line."""
+    The one place that knows the dataset format. Format 2 (conversations.jsonl): one record per
+    conversation, each turn with its own ``lines`` [first, last] and ``text`` (its messages
+    joined by newlines). Format 1 (pairs.jsonl, older outputs): one record per pair, whose
+    ``response`` is the reply turn ending at ``last_line``. The matcher only relies on a turn
+    ending at its last line and starting no earlier than its first."""
+    conversations = out_dir / "conversations.jsonl"
+    if conversations.is_file():
+        with conversations.open(encoding="utf-8") as fh:
+            for line in fh:
+                for turn in json.loads(line)["turns"]:
+                    yield turn["lines"][0], turn["lines"][1], turn["text"]
+        return
     with (out_dir / "pairs.jsonl").open(encoding="utf-8") as fh:
         for line in fh:
             record = json.loads(line)

@@ -21,6 +21,8 @@ import regex
 from kakao2dataset.anonymize import registry
 from kakao2dataset.anonymize.config import AnonymizerConfig
 from kakao2dataset.anonymize.guard import guard
+from kakao2dataset.anonymize.known import name_key
+from kakao2dataset.anonymize.lexicon import SURNAMES
 from kakao2dataset.anonymize.names import (
     JOB_TITLES,
     FormIndex,
@@ -30,8 +32,6 @@ from kakao2dataset.anonymize.names import (
     speaker_variants,
 )
 from kakao2dataset.anonymize.normalize import Normalized, normalize
-from kakao2dataset.anonymize.known import name_key
-from kakao2dataset.anonymize.lexicon import SURNAMES
 from kakao2dataset.anonymize.people import (
     TITLE_WORDS,
     Person,

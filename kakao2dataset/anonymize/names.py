@@ -27,6 +27,7 @@ from functools import lru_cache
 
 import regex
 
+from kakao2dataset.anonymize.given_names import three_syllable_stem
 from kakao2dataset.anonymize.known import (  # noqa: F401  (re-exported for callers)
     FormIndex,
     NameBook,
@@ -50,7 +51,6 @@ from kakao2dataset.anonymize.lexicon import (
     TWO_SYLLABLE_SURNAMES,
     WEAK_PLACE_SUFFIXES,
 )
-from kakao2dataset.anonymize.given_names import three_syllable_stem
 from kakao2dataset.anonymize.prefilter import CandidateGate
 from kakao2dataset.anonymize.spans import Claims, Span
 
