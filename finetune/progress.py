@@ -7,6 +7,7 @@ is a line per stage, an updating bar with ETA on a terminal, and plain periodic 
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -83,9 +84,11 @@ class StopRequest:
         if self.asked:
             raise KeyboardInterrupt
         self.asked = True
-        sys.stderr.write("\nCtrl-C: stopping after this step to save a checkpoint "
-                         "(Ctrl-C again quits without one)\n")
-        sys.stderr.flush()
+        # os.write, not sys.stderr: the signal can land while the main thread is inside a
+        # buffered stderr write (the progress bar), and a second buffered write from the handler
+        # then raises "reentrant call" instead of stopping cleanly.
+        os.write(2, b"\nCtrl-C: stopping after this step to save a checkpoint "
+                    b"(Ctrl-C again quits without one)\n")
 
     def __exit__(self, *exc) -> None:
         import signal
