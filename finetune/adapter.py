@@ -209,12 +209,6 @@ def add_quality_card(adapter_dir: Path, report: dict) -> Path:
     if QUALITY_HEADING in text:
         text = text[:text.index(QUALITY_HEADING)]
     text = text.rstrip("\n") + "\n\n" + quality_card(report)
-    fd, tmp = tempfile.mkstemp(prefix=".README.md.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    from kakao2dataset.writers import write_text
+
+    return write_text(path, text)

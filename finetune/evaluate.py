@@ -249,14 +249,6 @@ def write_report(report: dict, out_dir: Path) -> tuple[Path, Path]:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    import os
-    import tempfile
+    from kakao2dataset.writers import write_text
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, text)

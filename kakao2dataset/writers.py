@@ -103,6 +103,14 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
                     raise K2DError(f"not valid JSON ({exc.msg})", path=str(path), line=number) from exc
 
 
+def write_text(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically: a reader sees the old file or the new one,
+    never half of it. Returns ``path``."""
+    with atomic_writer(path) as fh:
+        fh.write(text)
+    return Path(path)
+
+
 def write_json(path: str | Path, data: dict) -> None:
     with atomic_writer(path) as fh:
         fh.write(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n")

@@ -180,19 +180,11 @@ def format_score(result: dict) -> str:
 
 def write_page(report: dict, out_dir: Path) -> Path:
     """``blind.html`` into ``out_dir`` (temp file + rename)."""
-    import os
-    import tempfile
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "blind.html"
     text = page(report["persona"], report["display_name"], report["samples"], report["seed"])
-    fd, tmp = tempfile.mkstemp(prefix=".blind.html.", dir=out_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    from kakao2dataset.writers import write_text
+
+    return write_text(path, text)

@@ -8,8 +8,6 @@ their friends, can check it and feed ``k2d parse --deny-file`` / ``--allow-file`
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from kakao2dataset.cli._common import format_options, quiet_option, warn
 from kakao2dataset.cli.parse_cmd import parse_speakers, with_word_files
 from kakao2dataset.pipeline import ParseOptions, anonymizer_for, scan_inputs
 from kakao2dataset.speaker_roles import resolve_roles
+from kakao2dataset.writers import write_text
 
 HELP = """List the third-party people the anonymizer learns from an export, with the forms
 it saw and their counts, and the name-like words it left alone.
@@ -90,15 +89,7 @@ def _text(report: dict) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, text)
 
 
 @click.command(help=HELP)
