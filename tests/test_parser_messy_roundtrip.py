@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from roundtrip_helpers import round_trip
 
-from kakao2dataset.exports import parse_sources
 from kakao2dataset.synthetic import Messy, generate_conversation, render, variants
 from kakao2dataset.synthetic.messy import DATED_RECORDS
 
@@ -17,21 +17,8 @@ EVERYTHING = Messy(time_back=0.08, missing_day=0.3, repeated_day=0.03, out_of_or
                    blank_before_day=True, crlf_inside_quotes=True, seed=3)
 
 
-def _as_tuples(messages):
-    return [(m.timestamp, m.speaker, m.text, m.kind) for m in messages]
-
-
 def _round_trip(variant, conversation, messy, tmp_path):
-    rendered = render(conversation, variant, messy=messy)
-    path = tmp_path / rendered.filename
-    path.write_bytes(rendered.data)
-    (parsed,) = parse_sources(path)
-    messages = list(parsed.messages())
-    assert parsed.sniff.variant == variant
-    assert _as_tuples(messages) == _as_tuples(rendered.expected)
-    assert parsed.accounting.unparsed == 0
-    assert parsed.accounting.total == parsed.accounting.lines_seen
-    return parsed, rendered
+    return round_trip(variant, conversation, tmp_path, messy=messy)
 
 
 @pytest.mark.parametrize("variant", variants())
