@@ -31,6 +31,7 @@ from pathlib import Path
 
 from finetune.config import DEFAULT_BASE, DEFAULT_BASE_LICENSE
 from finetune.paths import portable_base, resolve_base
+from finetune.tokenizer_files import save_tokenizer
 from kakao2dataset.errors import K2DError
 
 FORMAT_VERSION = 1
@@ -101,7 +102,7 @@ def save_adapter(model, tokenizer, out_dir: Path, meta: dict) -> Path:
     try:
         # Explicit False: "auto" may hit the network and copy whole embeddings (research §1.8).
         model.save_pretrained(tmp, save_embedding_layers=False)
-        tokenizer.save_pretrained(tmp)
+        save_tokenizer(tokenizer, tmp)
         (tmp / "README.md").write_text(model_card(meta), encoding="utf-8")
         (tmp / META).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
                                 encoding="utf-8")

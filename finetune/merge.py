@@ -19,6 +19,7 @@ from pathlib import Path
 
 from finetune.bank import META_FILE, AdapterInfo, BaseMismatchError
 from finetune.generation import SamplingSettings
+from finetune.tokenizer_files import save_tokenizer
 from kakao2dataset.errors import K2DError, MissingExtraError
 
 
@@ -76,7 +77,7 @@ def export_merged(adapter_dir: str | os.PathLike, out_dir: str | os.PathLike, *,
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
+        save_tokenizer(tokenizer, tmp)
         meta = dict(info.meta, merged={"from_adapter": str(Path(info.path).resolve())})
         (tmp / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
                                      encoding="utf-8")

@@ -23,6 +23,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from finetune.tokenizer_files import save_tokenizer
 from kakao2dataset.errors import K2DError
 from kakao2dataset.speakers import SpeakerTokens
 
@@ -190,7 +191,7 @@ def _build(base: str, tokens: SpeakerTokens, target: Path) -> PreparedBase:
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
+        save_tokenizer(tokenizer, tmp)
         (tmp / TRAINING_TEMPLATE).write_text(chat_template(tokens, training=True), encoding="utf-8")
         (tmp / BASE_META).write_text(json.dumps(prepared.to_json(), indent=2) + "\n",
                                      encoding="utf-8")

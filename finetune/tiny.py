@@ -20,6 +20,8 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
+from finetune.tokenizer_files import save_tokenizer
+
 EOS = "<|endoftext|>"
 PAD = "<pad>"
 ARCHS = ("gpt2", "llama")
@@ -151,7 +153,7 @@ def build_tiny_base(
     model.generation_config.pad_token_id = tokenizer.pad_token_id
     model.generation_config.eos_token_id = tokenizer.eos_token_id
     model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    save_tokenizer(tokenizer, out)
     marker = {"arch": arch, "seed": seed, "vocab_size": len(tokenizer), "hidden": hidden,
               "layers": layers, "note": "synthetic tiny base built by finetune.tiny; "
               "random weights, for tests and smoke runs only"}
