@@ -54,7 +54,7 @@ class Tally:
         if list(trainer[0]) == list(ours[0]) and list(trainer[1]) == list(ours[1]):
             self.agree += 1
             return
-        first = next((k for k, (a, b) in enumerate(zip(trainer[1], ours[1])) if a != b),
+        first = next((k for k, (a, b) in enumerate(zip(trainer[1], ours[1], strict=False)) if a != b),
                      min(len(trainer[1]), len(ours[1])))
         self.differ.append(f"record {n}: first difference at token {first}")
 
