@@ -368,7 +368,7 @@ def _row(variant, size, tool, result, meta) -> dict:
     if "seconds" in result:
         seconds = max(result["seconds"], 1e-9)
         row["mb_s"] = meta["bytes"] / MB / seconds
-        row["msg_s"] = result["messages"] / seconds
+        row["msg_s"] = row["messages"] / seconds
     row["expected"] = meta["messages"]
     return row
 
