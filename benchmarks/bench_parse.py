@@ -20,7 +20,15 @@ Rows per layout and size (every measurement in a fresh subprocess, so peak RSS i
   sizes in ``--full-sizes`` (10 MB) only; the anonymizer dominates.
 * ``ours: k2d parse --no-anonymize``: the same with the anonymizer off (turns, pairs, writing:
   the ceiling of the full parse), on the same sizes.
+* ``ours: k2d inspect``: ``k2d inspect -q`` in the worker (parsing dominates it).
+* with ``--before TREE`` (a checkout of an earlier commit, e.g. ``git worktree add
+  /tmp/parse-before f240a66``), every ``ours`` row is measured on that tree too (its package on
+  ``PYTHONPATH``), labelled ``(before)``, in the same run on the same files, and the goals
+  table gives after / before.
 * each installed peer that claims the layout (see ``benchmarks/_peers.py``), with a timeout.
+
+``--repeat N`` measures each row N times (fresh processes, interleaved per row) and keeps the
+fastest: on a loaded machine the best run is the one least disturbed by other jobs.
 
 Message texts (``--text``): ``varied`` (default) composes them from a synthetic Korean/English
 vocabulary with third-party names, numbers, URLs and a realistic length spread
@@ -78,6 +86,10 @@ FULL = "ours: full k2d parse"
 # The same pipeline with the anonymizer off: what turns, pairs and writing alone cost, so the
 # full/parse-only ratio can be read against its ceiling.
 FULL_PLAIN = "ours: k2d parse --no-anonymize"
+# `k2d inspect -q FILE`: the user-visible command that is mostly parsing (detection, every line
+# read and counted, the summary), so a parser change shows in it.
+INSPECT = "ours: k2d inspect"
+BEFORE = " (before)"  # suffix of a row measured on the --before tree, same run, same files
 
 _KO = "(오전|오후) (\\d{1,2}):(\\d{2})"
 _EN = "(\\d{1,2}):(\\d{2}) (AM|PM)"
@@ -259,6 +271,17 @@ def _full(path: str, variant: str, persona: str, anonymize: bool = True) -> dict
     }
 
 
+def _inspect(path: str) -> dict:
+    import contextlib
+    import io
+
+    from kakao2dataset.cli import main
+
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        main.main(["inspect", "-q", "--lenient", path], standalone_mode=False)
+    return {"messages": -1, "output_chars": len(out.getvalue())}
+
+
 def worker(args) -> None:
     """One measurement; prints one JSON line. Imports happen before the clock starts."""
     tool, path, variant = args.worker, args.file, args.variant
@@ -270,6 +293,12 @@ def worker(args) -> None:
 
         registered()
         run = lambda: _ours(path, variant)  # noqa: E731
+    elif tool == "inspect":
+        import kakao2dataset.cli  # noqa: F401
+        from kakao2dataset.parsers.base import registered
+
+        registered()
+        run = lambda: _inspect(path)  # noqa: E731
     elif tool in ("full", "full-plain"):
         import kakao2dataset.anonymize  # noqa: F401
         import kakao2dataset.pipeline  # noqa: F401
@@ -290,7 +319,9 @@ def worker(args) -> None:
     print(json.dumps(result, ensure_ascii=False))
 
 
-def measure(tool: str, path: Path, variant: str, timeout: float, persona: str = "") -> dict:
+def measure(tool: str, path: Path, variant: str, timeout: float, persona: str = "",
+            tree: str | None = None) -> dict:
+    """One measurement in a fresh process; ``tree``: import kakao2dataset from that checkout."""
     cmd = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -304,6 +335,8 @@ def measure(tool: str, path: Path, variant: str, timeout: float, persona: str = 
         persona,
     ]
     env = dict(os.environ, PYTHONUTF8="1", PYTHONHASHSEED="0")
+    if tree is not None:
+        env["PYTHONPATH"] = os.pathsep.join([tree, *filter(None, [env.get("PYTHONPATH")])])
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
@@ -312,6 +345,13 @@ def measure(tool: str, path: Path, variant: str, timeout: float, persona: str = 
         last = [x for x in done.stderr.strip().splitlines() if x.strip()]
         return {"error": "crashed: " + (last[-1] if last else f"exit {done.returncode}")[:110]}
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _best(results) -> dict:
+    """The fastest of repeated measurements (an error only when every one failed)."""
+    results = list(results)
+    timed = [r for r in results if "seconds" in r]
+    return min(timed, key=lambda r: r["seconds"]) if timed else results[0]
 
 
 # --------------------------------------------------------------------------- table
@@ -323,10 +363,12 @@ def _fmt(value: float, digits: int = 1) -> str:
 
 def _row(variant, size, tool, result, meta) -> dict:
     row = {"layout": variant, "size": f"{size:g} MB", "tool": tool, **result}
+    if result.get("messages") == -1:  # k2d inspect: counts printed, not returned
+        row["messages"] = meta["messages"]
     if "seconds" in result:
         seconds = max(result["seconds"], 1e-9)
         row["mb_s"] = meta["bytes"] / MB / seconds
-        row["msg_s"] = result["messages"] / seconds
+        row["msg_s"] = row["messages"] / seconds
     row["expected"] = meta["messages"]
     return row
 
@@ -368,8 +410,9 @@ def render_goals(rows: list[dict]) -> str:
     it (goal: 2x)."""
     out = [
         "| layout | size | ours / baseline | full / parse-only "
-        "| without anonymizer / parse-only | ours / fastest peer (≥ 2) |",
-        "|---|---|---:|---:|---:|---:|",
+        "| without anonymizer / parse-only | ours / fastest peer (≥ 2) "
+        "| after / before: parse-only, full, inspect |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     keys = list(dict.fromkeys((r["layout"], r["size"]) for r in rows))
     for key in keys:
@@ -381,16 +424,22 @@ def render_goals(rows: list[dict]) -> str:
         full_ratio = f"{full / ours:.2f}" if full and ours else "–"
         plain = group.get(FULL_PLAIN, {}).get("mb_s")
         plain_ratio = f"{plain / ours:.2f}" if plain and ours else "–"
-        ours_rows = (BASELINE, OURS, FULL, FULL_PLAIN)
-        peers = [r["mb_s"] for t, r in group.items() if t not in ours_rows and "mb_s" in r]
+        ours_rows = (BASELINE, OURS, FULL, FULL_PLAIN, INSPECT)
+        peers = [r["mb_s"] for t, r in group.items()
+                 if t not in ours_rows and not t.endswith(BEFORE) and "mb_s" in r]
         peer, where = (max(peers), "") if peers else (PEER_REFERENCE_MB_S.get(key[0]), " (README)")
         if ours and peer:
             value = ours / peer
             peer_ratio = f"{value:.2f} {'✓' if value >= PEER_GOAL else '✗'}{where}"
         else:
             peer_ratio = "–"
+        speedups = []
+        for tool in (OURS, FULL, INSPECT):
+            after = group.get(tool, {}).get("mb_s")
+            before = group.get(tool + BEFORE, {}).get("mb_s")
+            speedups.append(f"{after / before:.2f}" if after and before else "–")
         out.append(f"| {key[0]} | {key[1]} | {base_ratio} | {full_ratio} | {plain_ratio} | "
-                   f"{peer_ratio} |")
+                   f"{peer_ratio} | {' / '.join(speedups)} |")
     return "\n".join(out)
 
 
@@ -442,6 +491,14 @@ def main(argv: list[str] | None = None) -> int:
         default=60.0,
         help="seconds before a peer's run is reported as a timeout (default 60)",
     )
+    ap.add_argument(
+        "--before",
+        help="a checkout of an earlier commit: every 'ours' row is measured on it too, "
+        "labelled (before), in the same run (e.g. git worktree add /tmp/parse-before f240a66)",
+    )
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="measure each row N times and keep the fastest (default 1)")
+    ap.add_argument("--no-inspect", action="store_true", help="skip the k2d inspect rows")
     ap.add_argument("--out", default=str(OUT / "bench_parse.md"))
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--file", help=argparse.SUPPRESS)
@@ -492,21 +549,28 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             path, meta = generate(variant, size, args.seed, log, args.text)
             persona = meta["speakers"][1]
-            plan: list[tuple[str, str]] = []
-            if variant in MESSAGE_LINE:
-                plan.append((BASELINE, "baseline"))
-            plan.append((OURS, "ours"))
+            ours: list[tuple[str, str]] = [(OURS, "ours")]
             if size in full_sizes:
-                plan += [(FULL, "full"), (FULL_PLAIN, "full-plain")]
+                ours += [(FULL, "full"), (FULL_PLAIN, "full-plain")]
+            if not args.no_inspect:
+                ours.append((INSPECT, "inspect"))
+            plan: list[tuple[str, str, str | None]] = []
+            if variant in MESSAGE_LINE:
+                plan.append((BASELINE, "baseline", None))
+            for label, tool in ours:
+                plan.append((label, tool, None))
+                if args.before:
+                    plan.append((label + BEFORE, tool, args.before))
             for name, peer in PEERS.items():
                 if name in peer_state and variant in peer.variants:
-                    plan.append((f"{name} {peer.version}", name))
-            for label, tool in plan:
+                    plan.append((f"{name} {peer.version}", name, None))
+            for label, tool, tree in plan:
                 if tool in PEERS and peer_state.get(tool):
                     result = {"error": peer_state[tool]}
                 else:
                     timeout = args.timeout if tool in PEERS else max(args.timeout, 3600)
-                    result = measure(tool, path, variant, timeout, persona)
+                    result = _best(measure(tool, path, variant, timeout, persona, tree)
+                                   for _ in range(max(1, args.repeat)))
                 row = _row(variant, size, label, result, meta)
                 rows.append(row)
                 shown = (
@@ -532,6 +596,11 @@ def main(argv: list[str] | None = None) -> int:
         "layout's message-line regex per line, counting matches (look-alike lines inside "
         "messages count too).",
     ]
+    if args.before:
+        notes.append(f"Before: `{args.before}` (rows marked (before), its kakao2dataset on "
+                     "PYTHONPATH); after: this tree. "
+                     f"Each row is the fastest of {max(1, args.repeat)} run(s); load average at "
+                     f"the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}.")
     if peer_state:
         notes.append(
             "Peers: "

@@ -17,8 +17,8 @@ from kakao2dataset.cli import main
 from kakao2dataset.errors import UnparsedLinesError
 from kakao2dataset.exports import HEAD_LINES, parse_sources, sniff_all
 from kakao2dataset.model import MessageKind
-from kakao2dataset.parsers._kakao_mac_grammar import TXT_ROW
 from kakao2dataset.parsers.kakao_mac import EVENT_TAILS, KakaoMacParser
+from kakao2dataset.parsers.kakao_mac.grammar import TXT_ROW
 from kakao2dataset.reading import RawLine
 from kakao2dataset.synthetic import (
     Conversation,

@@ -22,12 +22,11 @@ from hypothesis import strategies as st
 from kakao2dataset.errors import UnparsedLinesError
 from kakao2dataset.exports import ParsedSource, detect, parse_sources
 from kakao2dataset.model import MessageKind
-from kakao2dataset.parsers import _kakao_kinds
-from kakao2dataset.parsers._kakao_kinds import classify_kakao
-from kakao2dataset.parsers._kakao_mobile import kakao_kind, split_speaker
+from kakao2dataset.parsers import kakao_kinds
 from kakao2dataset.parsers.base import registered
-from kakao2dataset.parsers.kakao_android import KakaoAndroidParser
-from kakao2dataset.parsers.kakao_ios import KakaoIosParser
+from kakao2dataset.parsers.kakao_kinds import classify_kakao
+from kakao2dataset.parsers.kakao_mobile import KakaoAndroidParser, KakaoIosParser
+from kakao2dataset.parsers.kakao_mobile.grammar import kakao_kind, split_speaker
 from kakao2dataset.reading import TextSource
 from kakao2dataset.synthetic import (
     Conversation,
@@ -169,7 +168,7 @@ def test_speaker_split_rule():
     assert split_speaker("김민지님이 들어왔습니다.", known) is None
 
 
-PLACEHOLDER_SAMPLES = [*_kakao_kinds.EXACT, " 사진 ", "사진 12장", "12 Photos", "보이스톡 0:05",
+PLACEHOLDER_SAMPLES = [*kakao_kinds.EXACT, " 사진 ", "사진 12장", "12 Photos", "보이스톡 0:05",
                        "페이스톡 01:02:03", "보이스톡 취소", "파일: a.pdf", "File: b", "https://x.y/z",
                        "http://a b", "사진 찍었어", "", "Photo of us", "보이스톡"]
 
@@ -180,7 +179,7 @@ def test_fast_placeholder_classifier_agrees_with_the_shared_one(text):
 
 
 def test_support_rows_have_a_parser_and_a_renderer():
-    support = Path(_kakao_kinds.__file__).parent / "support" / "kakao_mobile.json"
+    support = Path(kakao_kinds.__file__).parent / "support" / "kakao_mobile.json"
     rows = json.loads(support.read_text(encoding="utf-8"))
     assert sorted(r["variant"] for r in rows) == sorted(MINE)
     parsers = registered()

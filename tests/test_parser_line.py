@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 from kakao2dataset.errors import UnparsedLinesError
 from kakao2dataset.exports import parse_sources, sniff_all
 from kakao2dataset.model import MessageKind
-from kakao2dataset.parsers import line_desktop, line_mobile
-from kakao2dataset.parsers._line_common import line_kind, unsent_by
+from kakao2dataset.parsers.line import desktop as line_desktop
+from kakao2dataset.parsers.line import mobile as line_mobile
+from kakao2dataset.parsers.line.grammar import line_kind, unsent_by
 from kakao2dataset.reading import open_sources
 from kakao2dataset.synthetic import Conversation, SyntheticMessage, render
 from kakao2dataset.synthetic.line import FILE_TAGS, LAYOUTS

@@ -53,3 +53,50 @@ def test_no_parser_module_imports_a_private_name_of_another_module():
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.py")
                  if private.search(p.read_text(encoding="utf-8"))]
     assert offenders == [], offenders
+
+
+def test_each_parser_lives_in_a_format_family_folder_with_its_grammar():
+    import importlib
+
+    from kakao2dataset.parsers.base import registered
+
+    families = {cls.__module__.rsplit(".", 1)[0] for cls in registered().values()}
+    assert families == {f"kakao2dataset.parsers.{f}"
+                        for f in ("kakao_pc", "kakao_mobile", "kakao_mac", "line")}
+    for family in families:
+        assert importlib.import_module(f"{family}.grammar")  # the lines of the format, as data
+
+
+def _runs_on_import(module: str, importer: str) -> set[str]:
+    """``a.b.c`` and the packages above it whose ``__init__`` importing it runs, except the
+    importer's own packages (they are already being imported)."""
+    parts = module.split(".")
+    chain = {".".join(parts[:n]) for n in range(1, len(parts) + 1)}
+    return {m for m in chain if not f"{importer}.".startswith(f"{m}.")}
+
+
+def test_parser_modules_import_each_other_without_a_cycle():
+    import ast
+
+    root = Path(exports.__file__).parent / "parsers"
+    graph = {}
+    for path in root.rglob("*.py"):
+        name = ".".join(("kakao2dataset", *path.relative_to(root.parent).with_suffix("").parts))
+        name = name.removesuffix(".__init__")
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        graph[name] = {run for node in tree.body  # module level: what import runs
+                       if isinstance(node, ast.ImportFrom) and node.module
+                       for run in _runs_on_import(node.module, name)}
+
+    def cycle_from(start, at, seen):
+        for nxt in graph.get(at, ()):
+            if nxt == start:
+                return [at, nxt]
+            if nxt in graph and nxt not in seen:
+                seen.add(nxt)
+                if found := cycle_from(start, nxt, seen):
+                    return [at, *found]
+        return None
+
+    cycles = [c for name in graph if (c := cycle_from(name, name, {name}))]
+    assert cycles == [], cycles

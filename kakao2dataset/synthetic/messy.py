@@ -32,7 +32,7 @@ DATED_RECORDS = frozenset({"K4", "K5", "K5'", "K6", "K7", "K7'"})
 
 
 #: The designed (unverified) macOS .txt layout reads a row earlier than the previous one as
-#: pasted text (kakao2dataset/parsers/_kakao_mac_txt.py); no real file says otherwise yet.
+#: pasted text (kakao2dataset/parsers/kakao_mac/txt_reader.py); no real file says otherwise yet.
 EARLIER_ROW_IS_TEXT = frozenset({"K3t"})
 
 

@@ -51,7 +51,16 @@ from datetime import date, datetime, time
 import regex
 
 from kakao2dataset.model import Message, MessageKind
-from kakao2dataset.parsers._line_common import (
+from kakao2dataset.parsers.base import (
+    Decision,
+    LineAccounting,
+    LineClass,
+    Parser,
+    PendingMessage,
+    Sniff,
+    register,
+)
+from kakao2dataset.parsers.line.grammar import (
     BAD,
     CLOSE,
     OPEN,
@@ -62,15 +71,6 @@ from kakao2dataset.parsers._line_common import (
     make_date,
     scan_quotes,
     weekday_fits,
-)
-from kakao2dataset.parsers.base import (
-    Decision,
-    LineAccounting,
-    LineClass,
-    Parser,
-    PendingMessage,
-    Sniff,
-    register,
 )
 from kakao2dataset.reading import RawLine
 

@@ -59,8 +59,9 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 
 from kakao2dataset.model import Message, MessageKind
-from kakao2dataset.parsers._kakao_kinds import classify_kakao
-from kakao2dataset.parsers._kakao_mac_grammar import (
+from kakao2dataset.parsers.base import LineAccounting, LineClass, Parser, Sniff, register
+from kakao2dataset.parsers.kakao_kinds import classify_kakao
+from kakao2dataset.parsers.kakao_mac.grammar import (
     CSV_HEADER,
     CSV_ROW_START,
     EVENT_TAILS,
@@ -71,8 +72,7 @@ from kakao2dataset.parsers._kakao_mac_grammar import (
     is_event,
     txt_stamp,
 )
-from kakao2dataset.parsers._kakao_mac_txt import TxtReader
-from kakao2dataset.parsers.base import LineAccounting, LineClass, Parser, Sniff, register
+from kakao2dataset.parsers.kakao_mac.txt_reader import TxtReader
 from kakao2dataset.reading import RawLine
 
 __all__ = ["EVENT_TAILS", "KakaoMacParser"]

@@ -40,13 +40,6 @@ from itertools import chain, islice
 import regex
 
 from kakao2dataset.model import Message, MessageKind
-from kakao2dataset.parsers._line_common import (
-    WEEKDAY,
-    line_kind,
-    make_date,
-    unsent_by,
-    weekday_fits,
-)
 from kakao2dataset.parsers.base import (
     Decision,
     LineAccounting,
@@ -55,6 +48,13 @@ from kakao2dataset.parsers.base import (
     PendingMessage,
     Sniff,
     register,
+)
+from kakao2dataset.parsers.line.grammar import (
+    WEEKDAY,
+    line_kind,
+    make_date,
+    unsent_by,
+    weekday_fits,
 )
 from kakao2dataset.reading import RawLine
 

@@ -1,4 +1,4 @@
-"""The line-by-line reader of KakaoTalk Windows PC exports (rules in ``kakao_pc``)."""
+"""The line-by-line reader of KakaoTalk Windows PC exports (rules in ``kakao_pc.parser``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 
 from kakao2dataset.model import Message, MessageKind
-from kakao2dataset.parsers._kakao_kinds import classify_kakao
-from kakao2dataset.parsers._kakao_pc_grammar import (
+from kakao2dataset.parsers.base import Decision, LineAccounting, LineClass
+from kakao2dataset.parsers.kakao_kinds import classify_kakao
+from kakao2dataset.parsers.kakao_pc.grammar import (
     DATELESS_DAY,
     LANGS,
     SAVED,
@@ -16,7 +17,6 @@ from kakao2dataset.parsers._kakao_pc_grammar import (
     pc_day,
     title_of,
 )
-from kakao2dataset.parsers.base import Decision, LineAccounting, LineClass
 from kakao2dataset.reading import RawLine
 
 _MISSING = object()

@@ -1,5 +1,5 @@
 """The line-by-line reader of unquoted KakaoTalk macOS .txt exports (K3t; rules in
-``kakao_mac``). Quoted ones (K3tq) go through the CSV reader with a tab delimiter.
+``kakao_mac.parser``). Quoted ones (K3tq) go through the CSV reader with a tab delimiter.
 
 Why a reader of its own: without quoting, a line inside a message is told from a new row only
 by its shape and its time, as in the Windows PC export, not by a quote that is still open.
@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 
 from kakao2dataset.model import Message, MessageKind
-from kakao2dataset.parsers._kakao_mac_grammar import TXT_HEADER, TXT_ROW, is_event, txt_stamp
 from kakao2dataset.parsers.base import LineAccounting, LineClass
+from kakao2dataset.parsers.kakao_mac.grammar import TXT_HEADER, TXT_ROW, is_event, txt_stamp
 from kakao2dataset.reading import RawLine
 
 

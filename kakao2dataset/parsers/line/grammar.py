@@ -2,7 +2,7 @@
 
 * clock times as LINE writes them: ``19:42``, ``9:20``, ``午前11:24``, ``午後05:38``, ``8:15AM``,
   ``04:35PM``, ``12:00 AM``, ``오후 3:04``, ``下午04:46``; 12-hour forms are exact
-  (``午前12:03`` → 00:03, as the Japanese convention and :mod:`._clock`);
+  (``午前12:03`` → 00:03, as the Japanese convention and :mod:`..clock`);
 * day lines of the mobile exports (``2018/07/10(火)``, ``2015/12/25 Fri``, ``Mon, 11/03/2025``,
   ``Wed, 10/07/2562 BE``) and of desktop "Save chat" (``2017.09.03 Sunday``, ``2021.1.1 金曜日``);
 * placeholder texts → :class:`MessageKind` (research §1.6 / §1.7), and "unsent" notices (the
@@ -18,8 +18,8 @@ from datetime import date, datetime
 import regex
 
 from kakao2dataset.model import MessageKind
-from kakao2dataset.parsers._clock import hour24
 from kakao2dataset.parsers.base import placeholder_classifier, placeholder_gate
+from kakao2dataset.parsers.clock import hour24
 from kakao2dataset.reading import RawLine
 
 # A clock time at the start of a line (group names shared by both parsers).

@@ -1,4 +1,4 @@
-"""The grammar of KakaoTalk Windows PC exports (see ``kakao_pc``): headers, day lines,
+"""The grammar of KakaoTalk Windows PC exports (see ``kakao_pc.parser``): headers, day lines,
 clock texts and system lines, shared by the sniffer and the reader."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import regex
 
-from kakao2dataset.parsers._clock import MONTH_PATTERN, hour24, month_number
+from kakao2dataset.parsers.clock import MONTH_PATTERN, hour24, month_number
 
 TITLE_KO = regex.compile(r"^(?P<title>.*) 님과 카카오톡 대화$")
 TITLE_EN = regex.compile(r"^(?P<title>.*) with KakaoTalk Chats$")

@@ -1,4 +1,4 @@
-"""The grammar of KakaoTalk macOS exports (see ``kakao_mac``): headers, row starts, timestamps
+"""The grammar of KakaoTalk macOS exports (see ``kakao_mac.parser``): headers, row starts, timestamps
 and event rows, shared by the sniffer, the CSV reader (K3) and the .txt readers (K3t, K3tq)."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Streaming one KakaoTalk Android / iOS export with the patterns of its :class:`Dialect`.
 
 The rules that tell records, day lines and continuation lines apart are listed in
-:mod:`._kakao_mobile`. This module is the hot loop, so it keeps per-line work small: a first
+:mod:`.grammar`. This module is the hot loop, so it keeps per-line work small: a first
 character test before any regex, and a line that starts with the stamp read last (messages of
 the same minute) skips the regex and the datetime construction altogether.
 """
@@ -12,8 +12,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 from kakao2dataset.model import Message, MessageKind
-from kakao2dataset.parsers._kakao_kinds import SELF_NAMES
-from kakao2dataset.parsers._kakao_mobile import (
+from kakao2dataset.parsers.base import Decision, LineAccounting, LineClass, PendingMessage, Sniff
+from kakao2dataset.parsers.kakao_kinds import SELF_NAMES
+from kakao2dataset.parsers.kakao_mobile.grammar import (
     HEADER_ZONE,
     PARTIAL,
     SYSTEM_ENDINGS,
@@ -24,7 +25,6 @@ from kakao2dataset.parsers._kakao_mobile import (
     split_speaker,
     stamp_datetime,
 )
-from kakao2dataset.parsers.base import Decision, LineAccounting, LineClass, PendingMessage, Sniff
 from kakao2dataset.reading import RawLine
 
 MESSAGE, DAY, CONT = "message", "day", "continuation"

@@ -43,7 +43,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from kakao2dataset.model import Message
-from kakao2dataset.parsers._kakao_pc_grammar import (
+from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
+from kakao2dataset.parsers.kakao_pc.grammar import (
     DATELESS_DAY,
     GROUP_SPEAKERS,
     LANGS,
@@ -53,8 +54,7 @@ from kakao2dataset.parsers._kakao_pc_grammar import (
     pc_day,
     title_of,
 )
-from kakao2dataset.parsers._kakao_pc_reader import PcReader
-from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
+from kakao2dataset.parsers.kakao_pc.reader import PcReader
 from kakao2dataset.reading import RawLine
 
 

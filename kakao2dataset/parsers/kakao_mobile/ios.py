@@ -22,16 +22,16 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from kakao2dataset.model import Message
-from kakao2dataset.parsers._kakao_kinds import SELF_NAMES
-from kakao2dataset.parsers._kakao_mobile import (
+from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
+from kakao2dataset.parsers.kakao_kinds import SELF_NAMES
+from kakao2dataset.parsers.kakao_mobile.grammar import (
     MONTH,
     STAMPS,
     WEEKDAYS_EN,
     dialect,
     sniff_mobile,
 )
-from kakao2dataset.parsers._kakao_mobile_reader import Reader
-from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
+from kakao2dataset.parsers.kakao_mobile.reader import Reader
 from kakao2dataset.reading import RawLine
 
 KO_DAY = r"(?P<y>\d{4})년 (?P<mo>\d{1,2})월 (?P<d>\d{1,2})일 (?P<wd>[월화수목금토일])요일"

@@ -12,7 +12,7 @@ K4 (Korean), K5 (English, US dates) and K5' (English, day-first dates)::
 The day line is the bare timestamp of the day's first message (exactly a message prefix); it
 counts as a day line only when the next line repeats it and its date is new. System lines share
 the prefix and have no ``" : "``. The exporting user may appear as ``회원님`` / ``you``. How
-look-alike lines and ``" : "`` in names are decided: :mod:`._kakao_mobile`.
+look-alike lines and ``" : "`` in names are decided: :mod:`.grammar`.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from kakao2dataset.model import Message
-from kakao2dataset.parsers._kakao_kinds import SELF_NAMES
-from kakao2dataset.parsers._kakao_mobile import (
+from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
+from kakao2dataset.parsers.kakao_kinds import SELF_NAMES
+from kakao2dataset.parsers.kakao_mobile.grammar import (
     STAMPS,
     dialect,
     sniff_mobile,
 )
-from kakao2dataset.parsers._kakao_mobile_reader import Reader
-from kakao2dataset.parsers.base import LineAccounting, Parser, Sniff, register
+from kakao2dataset.parsers.kakao_mobile.reader import Reader
 from kakao2dataset.reading import RawLine
 
 DIALECTS = {

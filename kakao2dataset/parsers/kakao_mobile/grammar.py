@@ -4,7 +4,7 @@ Both apps write a record as ``<timestamp>, <name> : <text>`` (Android system lin
 ``<timestamp>, <notice>``; iOS system lines: ``<timestamp>: <notice>``), continuation lines
 verbatim, and day lines: on Android the bare timestamp of the day's first message, on iOS a
 weekday line. A :class:`Dialect` holds the compiled patterns of one variant;
-:class:`._kakao_mobile_reader.Reader` streams one file with them.
+:class:`.reader.Reader` streams one file with them.
 
 **Look-alike lines** (a pasted chat inside a message) are decided by several signals, never one:
 
@@ -40,9 +40,9 @@ from datetime import date, datetime
 import regex
 
 from kakao2dataset.model import MessageKind
-from kakao2dataset.parsers._clock import PM_WORDS, month_number
-from kakao2dataset.parsers._kakao_kinds import EXACT, PATTERNS, PREFIXES
 from kakao2dataset.parsers.base import Sniff
+from kakao2dataset.parsers.clock import PM_WORDS, month_number
+from kakao2dataset.parsers.kakao_kinds import EXACT, PATTERNS, PREFIXES
 from kakao2dataset.reading import RawLine
 
 MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November"
@@ -50,7 +50,7 @@ MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octobe
 SP = "[ \u00a0\u202f\u2009]"  # iOS may put U+202F / NBSP before AM/PM
 EN_TIME = rf", (?P<h>\d{{1,2}}):(?P<mi>\d{{2}}){SP}(?P<ap>AM|PM|am|pm)"
 KO_TIME = r" (?P<ap>오전|오후) (?P<h>\d{1,2}):(?P<mi>\d{2})"
-PM = frozenset(PM_WORDS)  # 오후 / PM / pm: 12-hour clocks as in _clock.hour24, inlined for speed
+PM = frozenset(PM_WORDS)  # 오후 / PM / pm: 12-hour clocks as in clock.hour24, inlined for speed
 WEEKDAYS_KO = "월화수목금토일"
 WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TITLE = re.compile(r"(?:(?P<ko>.+) 님과 카카오톡 대화|KakaoTalk Chats with (?P<en>.+?)"
