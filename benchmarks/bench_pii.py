@@ -273,15 +273,31 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=["dev", "test"])
     parser.add_argument("--misses", action="store_true", help="print missed / false-positive cases")
     parser.add_argument("--no-speed", action="store_true")
-    parser.add_argument("--no-independent", action="store_true",
-                        help="skip the independent set (benchmarks/pii_independent/score.py)")
-    parser.add_argument("--before", nargs="?", const="f240a66", default=None, metavar="REF",
-                        help="also measure throughput on a throw-away git worktree of REF "
-                        "(default f240a66) and print before and after side by side")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="with --before: alternate before/after runs this many times")
-    parser.add_argument("--speed-only", action="store_true",
-                        help="skip the labelled sets (with --before: only the comparison)")
+    parser.add_argument(
+        "--no-independent",
+        action="store_true",
+        help="skip the independent set (benchmarks/pii_independent/score.py)",
+    )
+    parser.add_argument(
+        "--before",
+        nargs="?",
+        const="f240a66",
+        default=None,
+        metavar="REF",
+        help="also measure throughput on a throw-away git worktree of REF "
+        "(default f240a66) and print before and after side by side",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="with --before: alternate before/after runs this many times",
+    )
+    parser.add_argument(
+        "--speed-only",
+        action="store_true",
+        help="skip the labelled sets (with --before: only the comparison)",
+    )
     parser.add_argument("--speed-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.speed_worker:
