@@ -226,6 +226,18 @@ ISSUE9_POSITIVES = [
     ("래미안 아파트 101동 1203호", "<ADDRESS>"),
     ("한빛마을3단지 302동 1203호", "<ADDRESS>"),
     ("우리 집은 101-1203호", "우리 집은 <ADDRESS>"),
+    # more keyboards' dashes between the halves, and wider spacing
+    ("900101 _ 1234568", "<RRN>"),
+    ("900101   -   1234568", "<RRN>"),
+    ("900101.1234568", "<RRN>"),
+    # a city with its own 구 named without 시; the bracketed 동 and the home's 동·호 after a road
+    ("성남 분당구 판교역로 235", "<ADDRESS>"),
+    ("수원영통구광교중앙로145", "<ADDRESS>"),
+    ("서울 영등포구 여의대로 24 (여의도동)", "<ADDRESS>"),
+    ("우리집 서울 마포구 양화로 45 302호야", "우리집 <ADDRESS>야"),
+    ("우동 14-8번지 302호", "<ADDRESS>"),
+    ("B동 1201호", "<ADDRESS>"),
+    ("종로 3 5호선", "<ADDRESS> 5호선"),  # the subway line after a road stays
 ]
 ISSUE9_NEGATIVES = [
     "일이삼사에 오육칠팔",  # no leading 0: counting, not a phone
@@ -248,6 +260,9 @@ ISSUE9_NEGATIVES = [
     "24-25시즌 3호",
     "서울가는길 2시",
     "8호차 타",
+    "2호선 타고 3번 출구에서 5호차",
+    "서울로 3시에 와",
+    "AB동 12호",  # no single-letter 동
     # versions and model numbers (class 10)
     "크롬 131.0.6778.86 으로 업데이트해",
     "윈도우 10.0.19045.3693",

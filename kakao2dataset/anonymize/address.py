@@ -19,15 +19,26 @@ from kakao2dataset.anonymize.spans import Span
 _UNITS = r"(?!\s?(?:시|분|초|번|개|명|원|살|년|월|일|주|층|시간|등|위|차|회|배|잔|병|인|cm|km|kg|m\b|%|:|\.\d|,\d))"
 # 시/도, then up to two of 시/군/구 (``경기도 성남시 분당구``), then 읍/면; each level optional and
 # typed with or without a space (``서울강남구테헤란로123``).
-_PROVINCE = r"(?:[\p{Hangul}]{1,6}(?:특별시|광역시|특별자치시|특별자치도|시|도)|서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주)"
+_PROVINCE = (
+    r"(?:[\p{Hangul}]{1,6}(?:특별시|광역시|특별자치시|특별자치도|시|도)|서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주"
+    # cities that have 구 of their own, named without 시 before one (``성남 분당구``)
+    r"|수원|성남|안양|안산|고양|용인|부천|청주|천안|전주|포항|창원)"
+)
 _REGION = rf"(?:{_PROVINCE}\s?)?(?:[\p{{Hangul}}]{{1,6}}(?:구|군|시)\s?){{0,2}}(?:[\p{{Hangul}}]{{1,5}}(?:읍|면)\s?)?"
+# What follows the number in a full address goes with it: the reference 동 in brackets
+# (``여의대로 24 (여의도동)``) and the home's 동·호 (``양화로 45 302호``, ``B동 1201호``), but not a
+# subway line, train car or branch (``종로 3 5호선``, ``8호차``, ``2호점``).
+_TAIL = (
+    r"(?:\s?\([\p{Hangul}0-9]{1,8}(?:동|가|리)(?:,\s?[^()\n]{1,20})?\))?"
+    r"(?:,?\s?(?:(?:\d{1,4}|[A-Za-z])\s?동\s?)?\d{1,4}\s?호(?![0-9]|선|차|기|점|수))?"
+)
 _ROAD = regex.compile(
     rf"(?<![\p{{Hangul}}]){_REGION}(?P<road>[\p{{Hangul}}0-9]{{1,12}}(?:대로|로|길))\s?"
-    rf"(?:\d{{1,3}}번?길\s?)?(?:지하\s?)?\d{{1,4}}(?:-\d{{1,4}})?(?:\s?번지)?(?![0-9]){_UNITS}"
+    rf"(?:\d{{1,3}}번?길\s?)?(?:지하\s?)?\d{{1,4}}(?:-\d{{1,4}})?(?:\s?번지)?(?![0-9]){_UNITS}{_TAIL}"
 )
 _LOT = regex.compile(
     rf"(?<![\p{{Hangul}}]){_REGION}[\p{{Hangul}}0-9]{{1,8}}(?:동|리|가)\s?(?:산\s?)?"
-    rf"\d{{1,4}}(?:-\d{{1,4}}(?:\s?번지)?|\s?번지)(?![0-9]){_UNITS}"
+    rf"\d{{1,4}}(?:-\d{{1,4}}(?:\s?번지)?|\s?번지)(?![0-9]){_UNITS}{_TAIL}"
 )
 _LOT_WITH_DISTRICT = regex.compile(
     rf"(?<![\p{{Hangul}}])(?:{_PROVINCE}\s)?[\p{{Hangul}}]{{1,6}}(?:구|군|시|읍|면)\s[\p{{Hangul}}0-9]{{1,8}}(?:동|리|가)\s?\d{{1,4}}(?![0-9]){_UNITS}"
@@ -36,7 +47,7 @@ _LOT_WITH_DISTRICT = regex.compile(
 # ``101-1203호`` is the same 동·호 typed short (a year range such as ``2024-2025호`` is an issue).
 _UNIT = regex.compile(
     r"(?:(?<![0-9])[\p{Hangul}A-Za-z][\p{Hangul}A-Za-z0-9]{0,14}\s?(?:아파트|빌라|오피스텔|맨션|타워|빌|하이츠|자이|래미안|힐스테이트|푸르지오|아이파크|단지)\s?)?"
-    r"(?:(?<![0-9])\d{1,4}\s?동\s?\d{1,4}\s?호|(?<![0-9-])(?!(?:19|20)\d\d-(?:19|20)\d\d)\d{2,4}-\d{3,4}\s?호)"
+    r"(?:(?<![0-9A-Za-z])(?:\d{1,4}|[A-Za-z])\s?동\s?\d{1,4}\s?호|(?<![0-9-])(?!(?:19|20)\d\d-(?:19|20)\d\d)\d{2,4}-\d{3,4}\s?호)"
 )
 # No Hangul look-behind: plates are typed glued to words (``집앞에12가3456차세워놨어``); the digit
 # look-behind keeps ``1234가 5678`` out.

@@ -30,10 +30,11 @@ from kakao2dataset.anonymize.validators import (
 _SEP = r"(?:\s?[-.~]\s?|\s)?"
 _NOT_UNIT = r"(?!\s?(?:원|만|천|억|달러|개|명|년|회|시|분|초|번째|등|위|점|%|km|kg))"
 # Between the halves: nothing, spaces, or a dash with spaces either side (``900101 - 1234568``;
-# ``ㅡ`` is the Hangul vowel typed as a dash on a phone keyboard); the back half may be split
+# ``ㅡ`` is the Hangul vowel typed as a dash on a phone keyboard; ``_ . /`` as other keyboards'
+# dashes); the back half may be split
 # after its gender digit (``900101 1 234568``, read out as "birth date, gender, the rest").
 _RRN = regex.compile(
-    r"(?<![0-9])\d{6}(?:\s{0,2}[-ㅡ~]\s{0,2}|\s{1,2})?[1-8](?:\s|-)?\d{6}(?![0-9])"
+    r"(?<![0-9])\d{6}(?:\s{0,3}[-ㅡ~_./·]\s{0,3}|\s{1,3})?[1-8](?:\s|-)?\d{6}(?![0-9])"
 )
 _RRN_MASKED = regex.compile(r"(?<![0-9])\d{6}\s?-?\s?[1-8][*xX●○]{6}")
 _PHONE_MASKED = regex.compile(
