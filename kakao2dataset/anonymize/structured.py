@@ -79,6 +79,7 @@ _ACCOUNT = regex.compile(
     r"(?<![0-9])\d{2,6}(?:(?:\s?-\s?|\s)\d{2,8}){1,4}(?![0-9])|(?<![0-9])\d{10,16}(?![0-9])"
 )
 
+_DIGIT_GROUP = regex.compile(r"\d+")
 _DATE_INSIDE = regex.compile(
     r"(?<![0-9])(?:19|20)\d{2}\s?[-./]\s?\d{1,2}\s?[-./]\s?\d{1,2}(?![0-9])"
 )
@@ -205,7 +206,7 @@ def find_account(text: str, context: str = "") -> Iterator[Span]:
         number = digits_of(m.group())
         if not 10 <= len(number) <= 16:
             continue
-        groups = len(regex.findall(r"\d+", m.group()))
+        groups = len(_DIGIT_GROUP.findall(m.group()))
         cue = _near(text, context, m.start(), m.end(), _BANK_CUES, before=CONTEXT_READ)
         if cue or ("-" in m.group() and groups >= 3 and len(number) <= 14):
             if not cue and _near(text, context, m.start(), m.end(), _ORDER_CUES):
