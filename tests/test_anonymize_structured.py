@@ -267,6 +267,10 @@ ISSUE9_NEGATIVES = [
     "크롬 131.0.6778.86 으로 업데이트해",
     "윈도우 10.0.19045.3693",
     "버전 2.3.11.4567",
+    "펌웨어 4.2.1.1234",  # firmware, build and OS versions, the cue with a particle or colon
+    "크롬 버전은 131.0.6778.86",
+    "빌드: 22631.2861",
+    "윈도우 10.0.19045",
     "아이폰15 프로2 샀어",
     "프로2 나왔대",
     "갤럭시 s24 울트라",
@@ -314,6 +318,8 @@ def test_near_misses_the_guard_still_masks_are_not_read_as_that_type(
         "이거 4111.1111.1111.1111",  # a card typed with dots is no version
         "123.456.789.0",
         "010.1234.5678",
+        "앱 버전 말고 내 번호 1234.5678.123",  # the cue is too far off
+        "버전 1234567",  # no dotted groups: no version
     ],
 )
 def test_the_guard_still_catches_bare_digit_runs(anon: Anonymizer, text: str) -> None:

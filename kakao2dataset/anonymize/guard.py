@@ -45,8 +45,12 @@ _ORDER_BEFORE = regex.compile(
 # a shorter last one: ``4111.1111.1111.1111``, ``123.456.789.0``), or dotted groups after a
 # version cue. A phone typed with dots (``010.1234.5678``) has three groups and is still caught.
 _DOTTED = regex.compile(r"\d+(?:\.\d+)+")
+# The cue may take a particle or a colon (``버전은 4.2.1.1234``, ``펌웨어: ...``); firmware, build
+# and patch numbers are versions too, as are the OS names people quote them after.
 _VERSION_BEFORE = regex.compile(
-    r"(?:버전|version|ver\.?|v|크롬|chrome|ios|android|안드로이드)\s?$", regex.IGNORECASE
+    r"(?:버전|version|ver\.?|v|크롬|chrome|ios|android|안드로이드|윈도우|windows|macos|"
+    r"펌웨어|firmware|빌드|build|패치|patch)(?:은|는|이|:)?\s?:?\s?$",
+    regex.IGNORECASE,
 )
 # The detectors the guard runs again on the output (e-mails, spelled ones too; URLs).
 _GUARDED = registry.compile_chain(registry.guarded(), lambda r: r)
