@@ -262,6 +262,7 @@ ISSUE9_NEGATIVES = [
     "8호차 타",
     "2호선 타고 3번 출구에서 5호차",
     "서울로 3시에 와",
+    "2024-11-24  -  2024-11-30",  # a date range stays however it is spaced
     "AB동 12호",  # no single-letter 동
     # versions and model numbers (class 10)
     "크롬 131.0.6778.86 으로 업데이트해",
@@ -320,6 +321,10 @@ def test_near_misses_the_guard_still_masks_are_not_read_as_that_type(
         "010.1234.5678",
         "앱 버전 말고 내 번호 1234.5678.123",  # the cue is too far off
         "버전 1234567",  # no dotted groups: no version
+        # no RRN (April has no 31st), but 6 + 7 digits across a dash typed with odd spacing are
+        # one number to the guard, so neither half survives
+        "920431   -   1234567",
+        "920431 -1234567",
     ],
 )
 def test_the_guard_still_catches_bare_digit_runs(anon: Anonymizer, text: str) -> None:

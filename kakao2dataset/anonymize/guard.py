@@ -22,7 +22,11 @@ from kakao2dataset.anonymize.normalize import normalize
 from kakao2dataset.anonymize.structured import ORDER_CUES
 from kakao2dataset.anonymize.validators import count_digits, digits_of, yyyymmdd_date
 
-_DIGIT_RUN = regex.compile(r"(?<![0-9])[0-9]+(?:(?:[-.]|\s-\s|\s(?=[0-9]{3}))[0-9]+)*(?![0-9])")
+# Digit groups joined by a dot, a dash with up to three spaces either side (``920431  - 1234567``:
+# a number typed with odd spacing is still one number), or a space before 3+ digits.
+_DIGIT_RUN = regex.compile(
+    r"(?<![0-9])[0-9]+(?:(?:\.|\s{0,3}-\s{0,3}|\s(?=[0-9]{3}))[0-9]+)*(?![0-9])"
+)
 _DATE = regex.compile(
     r"(?<![0-9])(?:(?:19|20)\d{2}[-./](\d{1,2})[-./](\d{1,2})\.?|\d{2}[./](\d{1,2})[./](\d{1,2})\.?"
     r"|(?:19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))(?![0-9])"
