@@ -238,6 +238,12 @@ ISSUE9_POSITIVES = [
     ("우동 14-8번지 302호", "<ADDRESS>"),
     ("B동 1201호", "<ADDRESS>"),
     ("종로 3 5호선", "<ADDRESS> 5호선"),  # the subway line after a road stays
+    # a road and its 동·호 are one address (neither half left beside the other)
+    ("서울 노원구 공릉로 232, 101동 1203호", "<ADDRESS>"),
+    ("강남구 역삼동 101동 1203호", "강남구 역삼동 <ADDRESS>"),
+    ("역삼동 101-1203호", "역삼동 <ADDRESS>"),
+    ("래미안 101동 1203호", "<ADDRESS>"),  # a brand alone names the building
+    ("경상북도 포항시 남구 대잠동 산 12", "<ADDRESS>"),  # a mountain lot after two districts
 ]
 ISSUE9_NEGATIVES = [
     "일이삼사에 오육칠팔",  # no leading 0: counting, not a phone

@@ -38,15 +38,16 @@ _ROAD = regex.compile(
 )
 _LOT = regex.compile(
     rf"(?<![\p{{Hangul}}]){_REGION}[\p{{Hangul}}0-9]{{1,8}}(?:동|리|가)\s?(?:산\s?)?"
-    rf"\d{{1,4}}(?:-\d{{1,4}}(?:\s?번지)?|\s?번지)(?![0-9]){_UNITS}{_TAIL}"
+    rf"\d{{1,4}}(?:-\d{{1,4}}(?:\s?번지)?|\s?번지)(?![0-9]|\s?호){_UNITS}{_TAIL}"
 )
 _LOT_WITH_DISTRICT = regex.compile(
-    rf"(?<![\p{{Hangul}}])(?:{_PROVINCE}\s)?[\p{{Hangul}}]{{1,6}}(?:구|군|시|읍|면)\s[\p{{Hangul}}0-9]{{1,8}}(?:동|리|가)\s?\d{{1,4}}(?![0-9]){_UNITS}"
+    rf"(?<![\p{{Hangul}}])(?:{_PROVINCE}\s)?(?:[\p{{Hangul}}]{{1,6}}(?:구|군|시)\s)?[\p{{Hangul}}]{{1,6}}(?:구|군|시|읍|면)\s"
+    rf"[\p{{Hangul}}0-9]{{1,8}}(?:동|리|가)\s?(?:산\s?)?\d{{1,4}}(?![0-9]|\s?동\s?\d){_UNITS}{_TAIL}"
 )
 # The building's name goes with its 동·호 (``래미안 아파트 101동 1203호``, ``한빛마을3단지 302동``);
 # ``101-1203호`` is the same 동·호 typed short (a year range such as ``2024-2025호`` is an issue).
 _UNIT = regex.compile(
-    r"(?:(?<![0-9])[\p{Hangul}A-Za-z][\p{Hangul}A-Za-z0-9]{0,14}\s?(?:아파트|빌라|오피스텔|맨션|타워|빌|하이츠|자이|래미안|힐스테이트|푸르지오|아이파크|단지)\s?)?"
+    r"(?:(?<![0-9])(?:[\p{Hangul}A-Za-z][\p{Hangul}A-Za-z0-9]{0,14}\s?)?(?:아파트|빌라|오피스텔|맨션|타워|빌|하이츠|자이|래미안|힐스테이트|푸르지오|아이파크|단지)\s?)?"
     r"(?:(?<![0-9A-Za-z])(?:\d{1,4}|[A-Za-z])\s?동\s?\d{1,4}\s?호|(?<![0-9-])(?!(?:19|20)\d\d-(?:19|20)\d\d)\d{2,4}-\d{3,4}\s?호)"
 )
 # No Hangul look-behind: plates are typed glued to words (``집앞에12가3456차세워놨어``); the digit
@@ -74,9 +75,6 @@ _NOT_ROADS = ("프로", "제로", "마이크로", "매크로", "히어로", "레
 
 def find_address(text: str, context: str = "") -> Iterator[Span]:
     """``서울 강남구 테헤란로 123``, ``동부리 388-2``, ``OO아파트 101동 1203호``."""
-    if "호" in text and ("동" in text or "-" in text):
-        for m in _UNIT.finditer(text):
-            yield Span(m.start(), m.end(), "ADDRESS", 0.9)
     if ("로" in text or "길" in text) and _ROAD_GATE.search(text):
         for m in _ROAD.finditer(text):
             if not m.group("road").endswith(("으로", *_NOT_ROADS)):
@@ -85,6 +83,11 @@ def find_address(text: str, context: str = "") -> Iterator[Span]:
         for pattern in (_LOT, _LOT_WITH_DISTRICT):
             for m in pattern.finditer(text):
                 yield Span(m.start(), m.end(), "ADDRESS", 0.7)
+    # Last: a road or lot match may already hold this 동·호 in its tail, and the first span
+    # claimed wins (``공릉로 232, 101동 1203호`` is one address, not a road left beside a 호).
+    if "호" in text and ("동" in text or "-" in text):
+        for m in _UNIT.finditer(text):
+            yield Span(m.start(), m.end(), "ADDRESS", 0.9)
 
 
 def find_plate(text: str, context: str = "") -> Iterator[Span]:
