@@ -3,6 +3,12 @@ hard-negative damage, throughput (MB/s, one process) and peak RSS.
 
     python benchmarks/bench_pii.py              # the test split (report these)
     python benchmarks/bench_pii.py --split dev  # the split rules may be tuned on
+    python benchmarks/bench_pii.py --before f240a66 --speed-only  # throughput, then vs now
+
+``--before REF`` measures the same throughput on a throw-away ``git worktree`` of REF, in a
+subprocess, and prints it beside this tree's (run in a subprocess too, so both peak RSS figures
+are the throughput measure's alone). The input lines come from *this* tree's eval generator, so
+both sides anonymize the same text.
 
 Recall counts a gold value as caught only if nothing identifying survives in the output (for
 numbers: no run of 4+ of its digits, after folding full-width/Hangul digits; for names: the name;
@@ -18,14 +24,21 @@ import os
 import random
 import re
 import resource
+import shutil
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).parent
-sys.path.insert(0, str(HERE.parent))
+# The code measured: this tree, or (``--before``) another checkout whose kakao2dataset is used
+# with this tree's eval data and throughput measure.
+CODE = Path(os.environ.get("K2D_BENCH_CODE", HERE.parent))
+sys.path.insert(0, str(CODE))
 sys.path.insert(0, str(HERE / "pii_eval"))
 
 from kakao2dataset.anonymize import Anonymizer, AnonymizerConfig  # noqa: E402
@@ -192,14 +205,110 @@ def throughput(novel: bool, n_lines: int = 30000, seed: int = 5) -> tuple[float,
     return size / cpu_seconds / 1e6, size / seconds / 1e6, size / 1e6
 
 
+def _speed_worker() -> None:
+    """Print one JSON line: both throughput mixes and the peak RSS of this process."""
+    row = {}
+    for novel in (False, True):
+        cpu, wall, mb = throughput(novel)
+        row["novel" if novel else "chat"] = {"cpu": cpu, "wall": wall, "mb": mb}
+    row["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(row))
+
+
+def _measure(code: Path) -> dict:
+    env = {**os.environ, "K2D_BENCH_CODE": str(code), "PYTHONPATH": str(code)}
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--speed-worker"],
+        env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _repo_root() -> Path:
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=HERE, check=True,
+                         capture_output=True, text=True).stdout.strip()  # fmt: skip
+    return Path(top)
+
+
+def compare_before(ref: str, repeats: int) -> None:
+    """Throughput of ``ref`` and of this tree, measured alternately ``repeats`` times each (the
+    median is printed): on a shared machine, load drifts, and alternating spreads it evenly."""
+    root = _repo_root()
+    tmp = Path(tempfile.mkdtemp(prefix="k2d-before-"))
+    tree = tmp / "tree"
+    git = ["git", "-C", str(root)]
+    subprocess.run([*git, "worktree", "add", "--detach", "--quiet", str(tree), ref], check=True)
+    try:
+        runs: dict[str, list[dict]] = {"before": [], "after": []}
+        for _ in range(repeats):
+            runs["before"].append(_measure(tree))
+            runs["after"].append(_measure(HERE.parent))
+    finally:
+        subprocess.run([*git, "worktree", "remove", "--force", str(tree)], check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
+    sha = subprocess.run([*git, "rev-parse", "--short", ref], check=True, capture_output=True,
+                         text=True).stdout.strip()  # fmt: skip
+    print(f"\n== throughput before ({ref} = {sha}) and after (this tree), median of {repeats}")
+    print(f"{'measure':<40}{'before':>10}{'after':>10}{'after/before':>14}")
+    rows = [
+        ("chat mix, MB per CPU-second", "chat", "cpu"),
+        ("novel-word mix, MB per CPU-second", "novel", "cpu"),
+        ("chat mix, MB per wall-second", "chat", "wall"),
+        ("novel-word mix, MB per wall-second", "novel", "wall"),
+    ]
+    for label, mix, key in rows:
+        b = statistics.median(r[mix][key] for r in runs["before"])
+        a = statistics.median(r[mix][key] for r in runs["after"])
+        print(f"{label:<40}{b:>10.3f}{a:>10.3f}{a / b:>14.3f}")
+    b = statistics.median(r["rss_mib"] for r in runs["before"])
+    a = statistics.median(r["rss_mib"] for r in runs["after"])
+    print(f"{'peak RSS of the measuring process, MiB':<40}{b:>10.0f}{a:>10.0f}{a / b:>14.3f}")
+    mb = runs["after"][0]["chat"]["mb"]
+    print(f"input: {mb:.2f} MB per mix; load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="test", choices=["dev", "test"])
     parser.add_argument("--misses", action="store_true", help="print missed / false-positive cases")
     parser.add_argument("--no-speed", action="store_true")
-    parser.add_argument("--no-independent", action="store_true",
-                        help="skip the independent set (benchmarks/pii_independent/score.py)")
+    parser.add_argument(
+        "--no-independent",
+        action="store_true",
+        help="skip the independent set (benchmarks/pii_independent/score.py)",
+    )
+    parser.add_argument(
+        "--before",
+        nargs="?",
+        const="f240a66",
+        default=None,
+        metavar="REF",
+        help="also measure throughput on a throw-away git worktree of REF "
+        "(default f240a66) and print before and after side by side",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="with --before: alternate before/after runs this many times",
+    )
+    parser.add_argument(
+        "--speed-only",
+        action="store_true",
+        help="skip the labelled sets (with --before: only the comparison)",
+    )
+    parser.add_argument("--speed-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.speed_worker:
+        _speed_worker()
+        return
+    if args.speed_only:
+        if args.before:
+            compare_before(args.before, args.repeat)
+        else:
+            _speed_worker()
+        return
     r = evaluate(args.split)
     print(f"split={args.split}  cases={sum(r['total'].values()) + r['negatives']}")
     print(f"{'type':<10}{'gold':>6}{'recall':>9}{'pred':>6}{'precision':>11}{'F2':>7}")
@@ -249,12 +358,12 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak:.0f} MiB (whole benchmark process; kiwipiepy's model is most of it)")
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if args.before:
+        compare_before(args.before, args.repeat)
     if not args.no_independent:
         # The set whose author never read the rules comes first in the README; this one is the
         # tuning set. It runs `k2d parse` itself, so it is a separate process.
         print("\n== independent set (benchmarks/pii_independent/), through k2d parse", flush=True)
-        import subprocess
-
         script = Path(__file__).parent / "pii_independent" / "score.py"
         subprocess.run([sys.executable, str(script)], check=True)
 

@@ -204,6 +204,46 @@ ISSUE9_POSITIVES = [
     ("12가3456차세워놨어", "<PLATE>차세워놨어"),
     ("집앞에12가3456차세워놨어", "집앞에<PLATE>차세워놨어"),
     ("주차장에123가4567있어", "주차장에<PLATE>있어"),
+    # a resident number in every spacing: dash with spaces, the phone keyboard's ㅡ for a dash,
+    # the back half split after its gender digit
+    ("900101 - 1234568", "<RRN>"),
+    ("주민번호 900101  -  1234568 이야", "주민번호 <RRN> 이야"),
+    ("900101ㅡ1234568", "<RRN>"),
+    ("900101 1 234568", "<RRN>"),
+    ("900101-1 234568", "<RRN>"),
+    # the front half after 생년월일, six digits or eight
+    ("생년월일 900101", "생년월일 <RRN>"),
+    ("생년월일은 19900101이야", "생년월일은 <RRN>이야"),
+    # addresses: 시/도 and two district levels, typed spaced or glued; 번지 after a road number
+    ("경기도 성남시 분당구 판교역로 235", "<ADDRESS>"),
+    ("경기도성남시분당구판교역로235로 와", "<ADDRESS>로 와"),
+    ("서울강남구테헤란로123", "<ADDRESS>"),
+    ("중앙로 12길 34", "<ADDRESS>"),
+    ("경기도 성남시 정자동 178-1", "<ADDRESS>"),
+    ("부산 해운대구 우동 1408번지", "<ADDRESS>"),
+    ("우동 14-8번지야", "<ADDRESS>야"),
+    # a building with its 동·호, the name spaced from 아파트 or a 단지 number; 동·호 typed short
+    ("래미안 아파트 101동 1203호", "<ADDRESS>"),
+    ("한빛마을3단지 302동 1203호", "<ADDRESS>"),
+    ("우리 집은 101-1203호", "우리 집은 <ADDRESS>"),
+    # more keyboards' dashes between the halves, and wider spacing
+    ("900101 _ 1234568", "<RRN>"),
+    ("900101   -   1234568", "<RRN>"),
+    ("900101.1234568", "<RRN>"),
+    # a city with its own 구 named without 시; the bracketed 동 and the home's 동·호 after a road
+    ("성남 분당구 판교역로 235", "<ADDRESS>"),
+    ("수원영통구광교중앙로145", "<ADDRESS>"),
+    ("서울 영등포구 여의대로 24 (여의도동)", "<ADDRESS>"),
+    ("우리집 서울 마포구 양화로 45 302호야", "우리집 <ADDRESS>야"),
+    ("우동 14-8번지 302호", "<ADDRESS>"),
+    ("B동 1201호", "<ADDRESS>"),
+    ("종로 3 5호선", "<ADDRESS> 5호선"),  # the subway line after a road stays
+    # a road and its 동·호 are one address (neither half left beside the other)
+    ("서울 노원구 공릉로 232, 101동 1203호", "<ADDRESS>"),
+    ("강남구 역삼동 101동 1203호", "강남구 역삼동 <ADDRESS>"),
+    ("역삼동 101-1203호", "역삼동 <ADDRESS>"),
+    ("래미안 101동 1203호", "<ADDRESS>"),  # a brand alone names the building
+    ("경상북도 포항시 남구 대잠동 산 12", "<ADDRESS>"),  # a mountain lot after two districts
 ]
 ISSUE9_NEGATIVES = [
     "일이삼사에 오육칠팔",  # no leading 0: counting, not a phone
@@ -216,10 +256,28 @@ ISSUE9_NEGATIVES = [
     "M사이즈 2개",
     "1234가5678",  # four digits before the letter: no plate
     "12가 3456원",  # money
+    "생년월일 적는 칸 3개",
+    "뒷자리 2번 틀림",
+    "앞자리 2024",
+    "2호선 타고 3번 출구",
+    "101동 앞에서 보자",  # a 동 alone is a building, not a home
+    "1203호 강의실",
+    "10-15호 사이즈",
+    "24-25시즌 3호",
+    "서울가는길 2시",
+    "8호차 타",
+    "2호선 타고 3번 출구에서 5호차",
+    "서울로 3시에 와",
+    "2024-11-24  -  2024-11-30",  # a date range stays however it is spaced
+    "AB동 12호",  # no single-letter 동
     # versions and model numbers (class 10)
     "크롬 131.0.6778.86 으로 업데이트해",
     "윈도우 10.0.19045.3693",
     "버전 2.3.11.4567",
+    "펌웨어 4.2.1.1234",  # firmware, build and OS versions, the cue with a particle or colon
+    "크롬 버전은 131.0.6778.86",
+    "빌드: 22631.2861",
+    "윈도우 10.0.19045",
     "아이폰15 프로2 샀어",
     "프로2 나왔대",
     "갤럭시 s24 울트라",
@@ -244,6 +302,22 @@ def test_issue9_near_miss_stays(anon: Anonymizer, text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "not_this"),
+    [
+        ("생년월일 19901301", "<RRN>"),  # month 13: no birth date
+        ("123456 - 1234568", "<RRN>"),  # no date in front
+        ("2024-2025호 잡지", "<ADDRESS>"),  # a year range, no 동·호
+    ],
+)
+def test_near_misses_the_guard_still_masks_are_not_read_as_that_type(
+    anon: Anonymizer, text: str, not_this: str
+) -> None:
+    # Long digit runs with no cue fail closed to <NUMBER>; what matters here is the type.
+    out = anon.anonymize_text(text)
+    assert not_this not in out and "<NUMBER>" in out, out
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "2024118732",  # a bare run of 7+ digits with no cue: the guard still fails closed
@@ -251,6 +325,12 @@ def test_issue9_near_miss_stays(anon: Anonymizer, text: str) -> None:
         "이거 4111.1111.1111.1111",  # a card typed with dots is no version
         "123.456.789.0",
         "010.1234.5678",
+        "앱 버전 말고 내 번호 1234.5678.123",  # the cue is too far off
+        "버전 1234567",  # no dotted groups: no version
+        # no RRN (April has no 31st), but 6 + 7 digits across a dash typed with odd spacing are
+        # one number to the guard, so neither half survives
+        "920431   -   1234567",
+        "920431 -1234567",
     ],
 )
 def test_the_guard_still_catches_bare_digit_runs(anon: Anonymizer, text: str) -> None:

@@ -22,7 +22,11 @@ from kakao2dataset.anonymize.normalize import normalize
 from kakao2dataset.anonymize.structured import ORDER_CUES
 from kakao2dataset.anonymize.validators import count_digits, digits_of, yyyymmdd_date
 
-_DIGIT_RUN = regex.compile(r"(?<![0-9])[0-9]+(?:(?:[-.]|\s-\s|\s(?=[0-9]{3}))[0-9]+)*(?![0-9])")
+# Digit groups joined by a dot, a dash with up to three spaces either side (``920431  - 1234567``:
+# a number typed with odd spacing is still one number), or a space before 3+ digits.
+_DIGIT_RUN = regex.compile(
+    r"(?<![0-9])[0-9]+(?:(?:\.|\s{0,3}-\s{0,3}|\s(?=[0-9]{3}))[0-9]+)*(?![0-9])"
+)
 _DATE = regex.compile(
     r"(?<![0-9])(?:(?:19|20)\d{2}[-./](\d{1,2})[-./](\d{1,2})\.?|\d{2}[./](\d{1,2})[./](\d{1,2})\.?"
     r"|(?:19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]))(?![0-9])"
@@ -45,8 +49,12 @@ _ORDER_BEFORE = regex.compile(
 # a shorter last one: ``4111.1111.1111.1111``, ``123.456.789.0``), or dotted groups after a
 # version cue. A phone typed with dots (``010.1234.5678``) has three groups and is still caught.
 _DOTTED = regex.compile(r"\d+(?:\.\d+)+")
+# The cue may take a particle or a colon (``버전은 4.2.1.1234``, ``펌웨어: ...``); firmware, build
+# and patch numbers are versions too, as are the OS names people quote them after.
 _VERSION_BEFORE = regex.compile(
-    r"(?:버전|version|ver\.?|v|크롬|chrome|ios|android|안드로이드)\s?$", regex.IGNORECASE
+    r"(?:버전|version|ver\.?|v|크롬|chrome|ios|android|안드로이드|윈도우|windows|macos|"
+    r"펌웨어|firmware|빌드|build|패치|patch)(?:은|는|이|:)?\s?:?\s?$",
+    regex.IGNORECASE,
 )
 # The detectors the guard runs again on the output (e-mails, spelled ones too; URLs).
 _GUARDED = registry.compile_chain(registry.guarded(), lambda r: r)

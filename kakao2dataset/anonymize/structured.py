@@ -29,7 +29,13 @@ from kakao2dataset.anonymize.validators import (
 
 _SEP = r"(?:\s?[-.~]\s?|\s)?"
 _NOT_UNIT = r"(?!\s?(?:원|만|천|억|달러|개|명|년|회|시|분|초|번째|등|위|점|%|km|kg))"
-_RRN = regex.compile(r"(?<![0-9])\d{6}\s?-?\s?[1-8]\d{6}(?![0-9])")
+# Between the halves: nothing, spaces, or a dash with spaces either side (``900101 - 1234568``;
+# ``ㅡ`` is the Hangul vowel typed as a dash on a phone keyboard; ``_ . /`` as other keyboards'
+# dashes); the back half may be split
+# after its gender digit (``900101 1 234568``, read out as "birth date, gender, the rest").
+_RRN = regex.compile(
+    r"(?<![0-9])\d{6}(?:\s{0,3}[-ㅡ~_./·]\s{0,3}|\s{1,3})?[1-8](?:\s|-)?\d{6}(?![0-9])"
+)
 _RRN_MASKED = regex.compile(r"(?<![0-9])\d{6}\s?-?\s?[1-8][*xX●○]{6}")
 _PHONE_MASKED = regex.compile(
     r"(?<![0-9])01[016789][-. ]?(?:[*xX●]{3,4}[-. ]?\d{4}|\d{3,4}[-. ]?[*xX●]{4})(?![0-9])"
@@ -59,9 +65,11 @@ _PASSPORT = regex.compile(
 )
 # Half a resident number sent alone after a cue (``앞자리 900101``, ``뒷자리는 1234567``): the
 # front half is a birth date, the back half starts with the gender digit.
-RRN_HALF_CUES = ("앞자리", "뒷자리", "주민")
+# 생년월일 asks for the same six digits (and forms ask for it next to the name); ``19900101``
+# after it is the same birth date, which the leak guard would let through as a date.
+RRN_HALF_CUES = ("앞자리", "뒷자리", "주민", "생년월일")
 _RRN_HALF_CUE = cue_search(RRN_HALF_CUES)
-_RRN_FRONT = regex.compile(r"(?<![0-9])\d{6}(?![0-9])")
+_RRN_FRONT = regex.compile(r"(?<![0-9])(?:19|20)?\d{6}(?![0-9])")
 _RRN_BACK = regex.compile(r"(?<![0-9])[1-8]\d{6}(?![0-9])")
 _LICENSE = regex.compile(
     r"(?<![0-9])(?:(?:1[1-9]|2[0-8])|(?:서울|부산|경기|강원|충북|충남|전북|전남|경북|경남|제주|대구|인천|광주|대전|울산)\s?)"
@@ -71,6 +79,7 @@ _ACCOUNT = regex.compile(
     r"(?<![0-9])\d{2,6}(?:(?:\s?-\s?|\s)\d{2,8}){1,4}(?![0-9])|(?<![0-9])\d{10,16}(?![0-9])"
 )
 
+_DIGIT_GROUP = regex.compile(r"\d+")
 _DATE_INSIDE = regex.compile(
     r"(?<![0-9])(?:19|20)\d{2}\s?[-./]\s?\d{1,2}\s?[-./]\s?\d{1,2}(?![0-9])"
 )
@@ -118,8 +127,9 @@ def _near(
 
 
 def find_rrn(text: str, context: str = "") -> Iterator[Span]:
-    """``900101-1234568``, ``9001011234568``, ``900101 - 1234568``; post-2020 numbers too;
-    half-masked ``900101-1******`` (birth date + gender still identify)."""
+    """``900101-1234568``, ``9001011234568``, ``900101 - 1234568``, ``900101 1 234568``;
+    post-2020 numbers too; half-masked ``900101-1******`` (birth date + gender still identify);
+    one half alone after a cue (``앞자리 900101``, ``생년월일 19900101``, ``뒷자리 1234568``)."""
     for m in _RRN.finditer(text):
         number = digits_of(m.group())
         if rrn_plausible(number):
@@ -129,7 +139,9 @@ def find_rrn(text: str, context: str = "") -> Iterator[Span]:
     if _RRN_HALF_CUE.search(text):
         for pattern, ok in ((_RRN_FRONT, yymmdd_plausible), (_RRN_BACK, bool)):
             for m in pattern.finditer(text):
-                if ok(m.group()) and _near(text, "", m.start(), m.end(), RRN_HALF_CUES, 12):
+                if ok(m.group()[-6:] if ok is yymmdd_plausible else m.group()) and _near(
+                    text, "", m.start(), m.end(), RRN_HALF_CUES, 12
+                ):
                     yield Span(m.start(), m.end(), "RRN", 0.7)
 
 
@@ -194,7 +206,7 @@ def find_account(text: str, context: str = "") -> Iterator[Span]:
         number = digits_of(m.group())
         if not 10 <= len(number) <= 16:
             continue
-        groups = len(regex.findall(r"\d+", m.group()))
+        groups = len(_DIGIT_GROUP.findall(m.group()))
         cue = _near(text, context, m.start(), m.end(), _BANK_CUES, before=CONTEXT_READ)
         if cue or ("-" in m.group() and groups >= 3 and len(number) <= 14):
             if not cue and _near(text, context, m.start(), m.end(), _ORDER_CUES):
@@ -210,7 +222,8 @@ REGISTERED = register(
     "structured",
     Detector("RRN", 30, find_rrn, min_digits=6, cues=RRN_HALF_CUES, gate=_rrn_gate, context=True,
              group="number", examples=("900101-1234568", "900101-1******", "앞자리 900101",
-                                       "주민번호 뒷자리 1234568")),
+                                       "주민번호 뒷자리 1234568", "생년월일 900101",
+                                       "900101 - 1234568", "900101 1 234568")),
     Detector("CARD", 31, find_card, min_digits=8, context=True, group="number",
              examples=("4111-1111-1111-1111", "카드4111111111111111이야", "****-****-1234-5678")),
     Detector("PHONE", 32, find_phone, min_digits=7, context=True, group="number",
