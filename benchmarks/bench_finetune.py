@@ -92,11 +92,52 @@ def chat_dialogues(sessions: int, seed: int = 0):
     return dialogues, sizes
 
 
+def prefix_head_loss_sum(model, batch: dict, device: str, dtype):
+    """The loss as the k2d loop computed it before the head ran on loss positions only (the
+    baseline row ``pairs, head from 1st loss``): logits from the first position of the batch
+    whose next token carries loss, to the end of every row. Same value, more head work."""
+    import torch.nn.functional as F
+
+    from finetune.trainer import autocast
+
+    batch = {k: v.to(device) for k, v in batch.items()}
+    labels = batch["labels"]
+    with_loss = (labels[:, 1:] != -100).any(dim=0).nonzero()
+    first = int(with_loss[0]) if len(with_loss) else labels.size(1) - 2
+    with autocast(device, dtype):
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                       logits_to_keep=labels.size(1) - first).logits
+    return F.cross_entropy(logits[:, :-1].float().reshape(-1, logits.size(-1)),
+                           labels[:, first + 1 :].reshape(-1), ignore_index=-100,
+                           reduction="sum")
+
+
+# (method, loss): the pair-per-reply run as before, pairs and conversations with today's loss
+METHOD_ROWS = (("pairs", "prefix"), ("pairs", "selected"), ("conversations", "selected"))
+HEAD_LABEL = {"prefix": "head from 1st loss", "selected": "head on loss positions"}
+
+
+def step_plan(pair_loss: float, conv_loss: float, batch_size: int, useful: int) -> dict:
+    """Batch sizes with (nearly) the same loss tokens per optimizer step for both methods, and
+    one step count, so both runs get the same lr schedule and about the same useful tokens.
+
+    ``pair_loss`` / ``conv_loss``: mean loss tokens per pair / per packed sequence.
+
+    >>> step_plan(16.4, 78.5, 8, 20_000)
+    {'pairs': 10, 'conversations': 2, 'steps': 122}
+    """
+    conv = max(1, round(batch_size * pair_loss / conv_loss))
+    pairs = max(1, round(conv * conv_loss / pair_loss))
+    return {"pairs": pairs, "conversations": conv,
+            "steps": max(2, round(useful / (pairs * pair_loss)))}
+
+
 def run_method(spec: dict) -> dict:
     """Train the k2d loop on one method's examples for ``spec["useful"]`` loss tokens."""
 
     import torch
 
+    import finetune.trainer as trainer_mod
     from finetune.config import LoraSettings, TrainSettings
     from finetune.data import encode_all
     from finetune.trainer import add_lora, eval_loss, train
@@ -106,47 +147,58 @@ def run_method(spec: dict) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="bench-ft-"))
     model, tok = build(spec["model"], tmp)
     dialogues, sizes = chat_dialogues(spec["sessions"])
-    train_set, val_set = encode_all(dialogues, tok, DEFAULT_TOKENS, spec["max_length"],
-                                    method=spec["method"])
-    # The same useful tokens per optimizer step for both methods (pairs: --batch-size pairs;
-    # conversations: as many sequences as hold that many reply tokens), so both take about the
-    # same number of equally sized steps and the validation losses compare.
-    pairs_set, _ = encode_all(dialogues, tok, DEFAULT_TOKENS, spec["max_length"], method="pairs")
-    per_step = spec["batch_size"] * sum(e.n_loss for e in pairs_set) / len(pairs_set)
-    per_example = sum(e.n_loss for e in train_set) / len(train_set)
-    batch_size = max(1, round(per_step / per_example))
-    steps = max(2, round(spec["useful"] / (batch_size * per_example)))
+    sets = {m: encode_all(dialogues, tok, DEFAULT_TOKENS, spec["max_length"], method=m)
+            for m in ("pairs", "conversations")}
+    train_set, val_set = sets[spec["method"]]
+    mean_loss = {m: sum(e.n_loss for e in s[0]) / len(s[0]) for m, s in sets.items()}
+    plan = step_plan(mean_loss["pairs"], mean_loss["conversations"], spec["batch_size"],
+                     spec["useful"])
     model = add_lora(model, LoraSettings(r=8, alpha=16, dropout=0.05), seed=0)
-    settings = TrainSettings(max_steps=steps, batch_size=batch_size, lr=spec["lr"],
-                             eval_every=10**9, save_every=0, early_stopping_patience=None)
+    settings = TrainSettings(max_steps=plan["steps"], batch_size=plan[spec["method"]],
+                             lr=spec["lr"], eval_every=10**9, save_every=0,
+                             early_stopping_patience=None)
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    before = eval_loss(model, val_set, tok.pad_token_id, 32, device)
-    train(model, train_set, [], tok.pad_token_id, settings, tmp / "work")
+    dtype, _ = trainer_mod.resolve_precision("auto", device)
+    before = eval_loss(model, val_set, tok.pad_token_id, 32, device, dtype)
+    loss_now = trainer_mod.loss_sum
+    if spec["head"] == "prefix":
+        trainer_mod.loss_sum = prefix_head_loss_sum  # training only; validation as the others
+    try:
+        train(model, train_set, [], tok.pad_token_id, settings, tmp / "work", quiet=True)
+    finally:
+        trainer_mod.loss_sum = loss_now
     log = [json.loads(x) for x in (tmp / "work" / "metrics.jsonl").read_text().splitlines()]
     steps_log = [r for r in log if "elapsed_s" in r]
     elapsed = steps_log[-1]["elapsed_s"] - steps_log[0]["elapsed_s"]  # step 1 excluded
     useful = sum(r["loss_tokens"] for r in steps_log[1:])
     return {
-        "model": spec["model"], "method": spec["method"], "steps": steps,
-        "batch_size": batch_size,
+        "model": spec["model"], "method": spec["method"], "head": spec["head"],
+        "steps": plan["steps"], "batch_size": plan[spec["method"]],
         "examples": len(train_set), "train_tokens": sum(len(e.ids) for e in train_set),
+        "loss_tokens_epoch": sum(e.n_loss for e in train_set),
         "useful_tokens": sum(r["loss_tokens"] for r in steps_log),
         "useful_tok_s": useful / max(elapsed, 1e-9),
         "val_loss_before": before,
-        "val_loss": eval_loss(model, val_set, tok.pad_token_id, 32, device),
-        "val_replies": len(val_set), "sizes": sizes,
-        "peak_mem_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "val_loss": eval_loss(model, val_set, tok.pad_token_id, 32, device, dtype),
+        "val_replies": len(val_set), "val_tokens": sum(e.n_loss for e in val_set),
+        "sizes": sizes,
+        "device": torch.cuda.get_device_name() if device == "cuda"
+        else f"cpu x{torch.get_num_threads()}",
+        "peak_mem_mb": (torch.cuda.max_memory_allocated() / 2**20 if device == "cuda"
+                        else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
 
 def methods_table(rows: list[dict]) -> str:
-    lines = ["| model | method | examples | tokens | batch x steps | useful tokens | useful tok/s "
-             "| val loss before → after | peak mem MB |", "|---|---|---:|---:|---:|---:|---:|---|---:|"]
+    lines = ["| model | method | loss | examples | tokens / epoch | batch x steps | useful tokens "
+             "| useful tok/s | val loss before → after | peak mem MB |",
+             "|---|---|---|---:|---:|---:|---:|---:|---|---:|"]
     for r in rows:
         lines.append(
-            f"| {r['model']} | {r['method']} | {r['examples']:,} | {r['train_tokens']:,} "
-            f"| {r['batch_size']} x {r['steps']} | {r['useful_tokens']:,} | {r['useful_tok_s']:,.0f} "
-            f"| {r['val_loss_before']:.3f} → {r['val_loss']:.3f} | {r['peak_mem_mb']:,.0f} |")
+            f"| {r['model']} | {r['method']} | {HEAD_LABEL[r['head']]} | {r['examples']:,} "
+            f"| {r['train_tokens']:,} | {r['batch_size']} x {r['steps']} | {r['useful_tokens']:,} "
+            f"| {r['useful_tok_s']:,.0f} | {r['val_loss_before']:.3f} → {r['val_loss']:.3f} "
+            f"| {r['peak_mem_mb']:,.0f} |")
     return "\n".join(lines)
 
 
@@ -362,32 +414,43 @@ def main() -> None:
 def compare_methods(args) -> None:
     rows = []
     for model in args.models:
-        best: dict[str, dict] = {}
+        best: dict[tuple, dict] = {}
         for _ in range(args.repeat):  # alternating; best throughput kept (noise only slows)
-            for method in ("pairs", "conversations"):
-                spec = dict(model=model, method=method, max_length=args.max_length,
+            for method, head in METHOD_ROWS:
+                spec = dict(model=model, method=method, head=head, max_length=args.max_length,
                             batch_size=args.batch_size, sessions=args.sessions,
                             useful=args.useful, lr=args.lr, threads=args.threads)
                 row = run_subprocess(spec, "--one-method")
-                print(f"done: {model} {method} {row['useful_tok_s']:,.0f} useful tok/s, "
-                      f"val loss {row['val_loss']:.3f}", file=sys.stderr)
-                if method not in best or row["useful_tok_s"] > best[method]["useful_tok_s"]:
-                    best[method] = row
-        rows += [best["pairs"], best["conversations"]]
-        ratio = best["conversations"]["useful_tok_s"] / best["pairs"]["useful_tok_s"]
-        print(f"{model}: conversations / pairs useful tok/s = {ratio:.2f}x; val loss "
-              f"{best['pairs']['val_loss']:.3f} (pairs) vs {best['conversations']['val_loss']:.3f} "
-              "(conversations)", file=sys.stderr)
-    sizes = rows[0]["sizes"]
-    print(f"chat: {args.sessions} synthetic sessions, {sizes['chat']:,} bytes; "
-          f"conversations.jsonl {sizes['conversations']:,} bytes "
-          f"({sizes['conversations'] / sizes['chat']:.2f}x the chat), format-1 pairs.jsonl "
-          f"{sizes['pairs_v1']:,} bytes ({sizes['pairs_v1'] / sizes['chat']:.2f}x); "
-          f"batch {args.batch_size}, max_length {args.max_length}, ~{args.useful:,} useful tokens "
-          f"each, lr {args.lr}, best of {args.repeat}, step 1 excluded from tok/s\n")
+                print(f"done: {model} {method} ({HEAD_LABEL[head]}) {row['useful_tok_s']:,.0f} "
+                      f"useful tok/s, val loss {row['val_loss']:.3f}", file=sys.stderr)
+                key = (method, head)
+                if key not in best or row["useful_tok_s"] > best[key]["useful_tok_s"]:
+                    best[key] = row
+        rows += [best[k] for k in METHOD_ROWS]
+    print(f"device: {rows[0]['device']}; load average {os.getloadavg()[0]:.1f} at the end")
+    print(summary(rows, args))
     print(methods_table(rows))
     if args.json:
         print(json.dumps(rows, indent=2))
+
+
+def summary(rows: list[dict], args) -> str:
+    sizes = rows[0]["sizes"]
+    lines = [f"chat: {args.sessions} synthetic sessions, {sizes['chat']:,} bytes; "
+             f"conversations.jsonl {sizes['conversations']:,} bytes "
+             f"({sizes['conversations'] / sizes['chat']:.2f}x the chat), format-1 pairs.jsonl "
+             f"{sizes['pairs_v1']:,} bytes ({sizes['pairs_v1'] / sizes['chat']:.2f}x); "
+             f"max_length {args.max_length}, ~{args.useful:,} useful tokens each, lr {args.lr}, "
+             f"best of {args.repeat}, step 1 excluded from tok/s; validation: "
+             f"{rows[0]['val_replies']} replies, {rows[0]['val_tokens']:,} persona tokens"]
+    for model in args.models:
+        by = {(r["method"], r["head"]): r for r in rows if r["model"] == model}
+        conv = by["conversations", "selected"]
+        for key in (("pairs", "prefix"), ("pairs", "selected")):
+            lines.append(f"{model}: conversations / pairs ({HEAD_LABEL[key[1]]}) useful tok/s = "
+                         f"{conv['useful_tok_s'] / by[key]['useful_tok_s']:.2f}x, val loss "
+                         f"{conv['val_loss']:.3f} vs {by[key]['val_loss']:.3f}")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

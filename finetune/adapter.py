@@ -47,6 +47,20 @@ def licence_note(source_base: str) -> str:
             "work of it and follows its terms.")
 
 
+def trained_on(stats: dict) -> str:
+    """The card's training line from the real counts (older metas have only ``pairs``).
+
+    >>> trained_on({"pairs": 12, "sequences": 12, "conversations": 5, "persona_turns": 40,
+    ...             "loss_tokens": 900})
+    'Trained on 40 persona turns from 5 conversations (12 sequences; loss on 900 tokens: the persona turns and their end-of-turn token, none on the other side).'
+    """
+    if "persona_turns" not in stats:
+        return f"Trained on {stats['pairs']} examples ({stats['loss_tokens']} loss tokens)."
+    return (f"Trained on {stats['persona_turns']} persona turns from {stats['conversations']} "
+            f"conversations ({stats['sequences']} sequences; loss on {stats['loss_tokens']} "
+            "tokens: the persona turns and their end-of-turn token, none on the other side).")
+
+
 def model_card(meta: dict) -> str:
     """README.md with what the adapter is and how to load it — no chat text, no real names."""
     base = meta["base"]
@@ -55,7 +69,7 @@ def model_card(meta: dict) -> str:
     ev = meta.get("eval", {})
     ppl = ""
     if ev.get("adapter_val_ppl") is not None:
-        ppl = (f"\nValidation perplexity (held-out latest sessions, response tokens): "
+        ppl = (f"\nValidation perplexity (held-out latest sessions, per persona token): "
                f"base {ev['base_val_ppl']:.2f} → adapter {ev['adapter_val_ppl']:.2f}.\n")
     return f"""---
 library_name: peft
@@ -70,7 +84,7 @@ It imitates one person's chat style; it does not know facts about them and can b
 - **Licence**: {licence_note(base['source'])}
 - Base: `{base['source']}`, prepared with speaker tokens {meta['speaker_tokens']}
   (vocab size {base['vocab_size']}); `adapter_config.json` points at the prepared base.
-- Trained on {stats['pairs']} pairs ({stats['loss_tokens']} response tokens).
+- {trained_on(stats)}
 {ppl}
 ## Use
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kakao2dataset.errors import K2DError
@@ -64,11 +64,19 @@ class Example:
     ids: list[int]
     n_prompt: int  # leading tokens that carry no loss (context + <sys> cue)
     loss: tuple[bool, ...] | None = None  # per token, when the loss is not one tail (packing)
+    source: str | None = field(default=None, compare=False)  # conversation "file:line" (stats)
 
     def labels(self) -> list[int]:
         if self.loss is not None:
             return [i if keep else IGNORE for i, keep in zip(self.ids, self.loss, strict=True)]
         return [IGNORE] * self.n_prompt + self.ids[self.n_prompt :]
+
+    @property
+    def n_turns(self) -> int:
+        """Persona turns trained here: the runs of loss-carrying ids (one per reply + <eot>)."""
+        if self.loss is None:
+            return int(self.n_loss > 0)
+        return sum(keep and (k == 0 or not self.loss[k - 1]) for k, keep in enumerate(self.loss))
 
     @property
     def n_loss(self) -> int:
@@ -185,7 +193,8 @@ def encode_pair(pair: Pair, tokenizer, tokens: SpeakerTokens, max_length: int) -
     the context is cut from the left (the most recent turns matter most)."""
     prompt = tokenizer.encode(render_prompt(pair.context, tokens), add_special_tokens=False)
     response = tokenizer.encode(render_response(pair.response, tokens), add_special_tokens=False)
-    return _fit_pair(prompt, response, max_length)
+    ex = _fit_pair(prompt, response, max_length)
+    return Example(ex.ids, ex.n_prompt, None, pair.where)
 
 
 def _fit_pair(prompt: list[int], response: list[int], max_length: int) -> Example:
@@ -224,8 +233,9 @@ def encode_dialogue(dialogue: Dialogue, tokenizer, tokens: SpeakerTokens,
         need, i, start = todo[0]
         if need is None:
             todo.pop(0)
-            examples.append(_fit_pair(ids[spans[start][0]:spans[i][1]],
-                                      ids[spans[i][1]:spans[i][2]], max_length))
+            cut = _fit_pair(ids[spans[start][0]:spans[i][1]], ids[spans[i][1]:spans[i][2]],
+                            max_length)
+            examples.append(Example(cut.ids, cut.n_prompt, None, dialogue.where))
             continue
         end = min(need + max_length, len(ids))
         loss = [False] * (end - need)
@@ -238,7 +248,7 @@ def encode_dialogue(dialogue: Dialogue, tokenizer, tokens: SpeakerTokens,
             else:
                 rest.append(entry)
         end = need + max(k for k, keep in enumerate(loss) if keep) + 1  # later ids learn nothing
-        examples.append(Example(ids[need:end], 0, tuple(loss[:end - need])))
+        examples.append(Example(ids[need:end], 0, tuple(loss[:end - need]), dialogue.where))
         todo = rest
     return examples
 
@@ -304,9 +314,15 @@ def collate(examples: list[Example], pad_id: int):
 
 
 def stats(train: list[Example], val: list[Example]) -> dict:
+    """Counts for ``--dry-run``, the adapter's meta and its model card. ``pairs`` is the number
+    of examples (sequences; the key is kept for older metas), ``conversations`` the records
+    they came from, ``persona_turns`` the replies that carry loss."""
     def part(examples):
         return {
             "pairs": len(examples),
+            "sequences": len(examples),
+            "conversations": len({e.source for e in examples if e.source is not None}),
+            "persona_turns": sum(e.n_turns for e in examples),
             "tokens": sum(len(e.ids) for e in examples),
             "loss_tokens": sum(e.n_loss for e in examples),
         }

@@ -122,3 +122,18 @@ def test_the_validation_examples_are_the_same_for_both_methods():
     assert val_c == val_p and len(val_p) == 3 and all(e.loss is None for e in val_p)
     assert sum(e.n_loss for e in train_c) == sum(e.n_loss for e in train_p)
     assert len(train_c) < len(train_p)
+
+
+def test_stats_count_conversations_persona_turns_and_loss_tokens_for_the_model_card():
+    from finetune.adapter import trained_on
+    from finetune.data import stats
+
+    data = [_long_dialogue(6), dialogue(("user", "a"), ("persona", "b"), ("user", "c"),
+                                        ("persona", "d"))]
+    data[1] = Dialogue(data[1].turns, 0, "train", "c.jsonl:2")
+    for method in ("conversations", "pairs"):
+        train, val = encode_all(data, TOK, DEFAULT_TOKENS, 32, method=method)
+        st = stats(train, val)["train"]
+        assert st["conversations"] == 2 and st["persona_turns"] == 6 + 2, method
+        assert st["sequences"] == len(train) and st["loss_tokens"] == sum(e.n_loss for e in train)
+    assert trained_on(st).startswith("Trained on 8 persona turns from 2 conversations (")

@@ -70,6 +70,9 @@ def test_k2d_json_and_model_card(trained):
     assert meta["data"]["train"]["pairs"] == 48 and meta["data"]["validation"]["pairs"] == 12
     card = (adapter / "README.md").read_text(encoding="utf-8")
     assert "Licence" in card and "Nyang" in card
+    st = meta["data"]["train"]
+    assert f"Trained on {st['persona_turns']} persona turns from {st['conversations']} " \
+        "conversations" in card and st["persona_turns"] == 48  # one reply per format-1 pair
     assert "냥" not in card and "밥" not in card  # no chat text in the card
 
 
