@@ -111,14 +111,16 @@ def dry_run(persona: Persona, cfg: PersonaConfig) -> str:
         f"persona      {persona.slug} ({persona.display_name})",
         f"base         {cfg.base}  (prepared: {prepared}{'' if prepared.exists() else ', not built yet'})",
         f"speaker      {tokens.as_list()}  new to the base: {added or 'none'}",
-        f"train        {st['train']['pairs']} sequences, {st['train']['tokens']} tokens, "
-        f"{st['train']['loss_tokens']} with loss",
-        f"validation   {st['validation']['pairs']} replies, {st['validation']['tokens']} tokens, "
+        f"train        {st['train']['sequences']} sequences from {st['train']['conversations']} "
+        f"conversations, {st['train']['persona_turns']} persona turns, "
+        f"{st['train']['tokens']} tokens, {st['train']['loss_tokens']} with loss",
+        f"validation   {st['validation']['sequences']} sequences, "
+        f"{st['validation']['persona_turns']} persona turns, {st['validation']['tokens']} tokens, "
         f"{st['validation']['loss_tokens']} with loss",
         f"lora         r={cfg.lora.r} alpha={cfg.lora.alpha} dropout={cfg.lora.dropout} "
         f"targets={targets} fan_in_fan_out={conv1d} "
         f"params={_lora_param_count(model, targets, cfg.lora.r):,}",
-        f"plan         {steps} steps x {t.batch_size} pairs x {t.grad_accum} accum "
+        f"plan         {steps} steps x {t.batch_size} sequences x {t.grad_accum} accum "
         f"(~{steps * t.batch_size * t.grad_accum / len(train_set):.2f} epochs), lr {t.lr} "
         f"warm-up {t.warmup} + cosine, eval every {t.eval_every}, "
         f"patience {t.early_stopping_patience}, precision {t.precision}",

@@ -179,7 +179,8 @@ def test_dry_run_shows_counts_mask_and_plan_and_writes_nothing(synthetic_persona
     out = k2d("finetune", "--persona", "nyang", "--personas-dir", str(root), "--dry-run",
               "--max-steps", "5")
     # format-1 pairs: one short conversation each, so one sequence each
-    assert "train        48 sequences" in out and "validation   12 replies" in out
+    assert "train        48 sequences from 48 conversations, 48 persona turns" in out
+    assert "validation   12 sequences, 12 persona turns" in out
     assert "<usr>" in out and "<sys>[[" in out and "<eot>]]" in out  # loss span = reply + <eot>
     assert "ids trained (persona turns + <eot>)" in out and "5 steps" in out
     assert "fan_in_fan_out=True" in out and "c_attn" in out
